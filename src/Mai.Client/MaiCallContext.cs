@@ -1,0 +1,72 @@
+using Microsoft.Extensions.AI;
+
+namespace Mai.Client;
+
+/// <summary>
+/// Collects what the pipeline's layers learn about one logical call (attempts, waits, usage records), so that
+/// <see cref="MaiClient"/> can report it on the result and on the exception, streaming included.
+/// </summary>
+/// <remarks>
+/// The context travels in <see cref="ChatOptions.AdditionalProperties"/> under <see cref="OptionsKey"/>. Keys that start
+/// with <c>mai.</c> are pipeline-internal: the transports never send them to the service. The type is thread-safe.
+/// </remarks>
+public sealed class MaiCallContext
+{
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key under which the context travels.</summary>
+    public const string OptionsKey = "mai.call";
+
+    /// <summary>The prefix of <see cref="ChatOptions.AdditionalProperties"/> keys that are never sent to the service.</summary>
+    public const string InternalKeyPrefix = "mai.";
+
+    private readonly Lock _gate = new();
+    private readonly List<MaiAttempt> _attempts = [];
+
+    /// <summary>Gets a snapshot of the attempts recorded so far, in order.</summary>
+    public IReadOnlyList<MaiAttempt> Attempts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _attempts];
+            }
+        }
+    }
+
+    /// <summary>Records one attempt.</summary>
+    /// <param name="attempt">The attempt to record.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="attempt"/> is <see langword="null"/>.</exception>
+    public void AddAttempt(MaiAttempt attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        lock (_gate)
+        {
+            _attempts.Add(attempt);
+        }
+    }
+
+    /// <summary>Gets the context attached to <paramref name="options"/>, if any.</summary>
+    /// <param name="options">The call's options.</param>
+    /// <returns>The attached context, or <see langword="null"/>.</returns>
+    public static MaiCallContext? Get(ChatOptions? options) =>
+        options?.AdditionalProperties is { } props && props.TryGetValue(OptionsKey, out var value) ? value as MaiCallContext : null;
+
+    /// <summary>Returns a copy of <paramref name="options"/> (never the caller's instance) with <paramref name="context"/> attached.</summary>
+    /// <param name="options">The caller's options, or <see langword="null"/>.</param>
+    /// <param name="context">The context to attach.</param>
+    /// <returns>A new <see cref="ChatOptions"/> carrying the context.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    public static ChatOptions Attach(ChatOptions? options, MaiCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var copy = options?.Clone() ?? new ChatOptions();
+        copy.AdditionalProperties = copy.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(copy.AdditionalProperties);
+        copy.AdditionalProperties[OptionsKey] = context;
+        return copy;
+    }
+
+    /// <summary>Tells whether an <see cref="ChatOptions.AdditionalProperties"/> key is pipeline-internal (never sent on the wire).</summary>
+    /// <param name="key">The key.</param>
+    /// <returns><see langword="true"/> when the key starts with <see cref="InternalKeyPrefix"/>.</returns>
+    public static bool IsInternalKey(string key) => key is not null && key.StartsWith(InternalKeyPrefix, StringComparison.Ordinal);
+}

@@ -1,0 +1,2 @@
+namespace Mai.Client.Tests;
+public class SmokeTests { [Fact] public void Builds() => Assert.True(true); }
