@@ -4,7 +4,7 @@ namespace Mai.Client;
 
 /// <summary>
 /// Collects what the pipeline's layers learn about one logical call (attempts, waits, usage records), so that
-/// <see cref="MaiClient"/> can report it on the result and on the exception, streaming included.
+/// the <c>MaiClient</c> facade can report it on the result and on the exception, streaming included.
 /// </summary>
 /// <remarks>
 /// The context travels in <see cref="ChatOptions.AdditionalProperties"/> under <see cref="OptionsKey"/>. Keys that start
