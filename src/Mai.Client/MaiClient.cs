@@ -1,0 +1,171 @@
+using System.Runtime.CompilerServices;
+using Mai.Client.Reasoning;
+using Microsoft.Extensions.AI;
+
+namespace Mai.Client;
+
+/// <summary>
+/// The typed facade over the Mai pipeline: ask with a prompt or messages and get the answer apart from the reasoning, with
+/// usage, timing and attempts; or stream typed updates. <see cref="ChatClient"/> hands out the composed
+/// <see cref="IChatClient"/> for any M.E.AI consumer.
+/// </summary>
+/// <remarks>
+/// The client is thread-safe and meant to be long-lived (one per application and configuration). Disposing it disposes the
+/// pipeline it built; a client passed in by the caller is owned by the caller.
+/// </remarks>
+public sealed class MaiClient : IDisposable
+{
+    private readonly MaiClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly bool _ownsPipeline;
+
+    /// <summary>Initializes a client that calls the endpoint(s) in <paramref name="options"/>.</summary>
+    /// <param name="options">Where to send calls and how; validated and copied.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public MaiClient(MaiClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.ValidateAndCopy(requireEndpoint: true);
+        _time = _options.TimeProvider;
+        ChatClient = MaiPipeline.Build(_options);
+        _ownsPipeline = true;
+    }
+
+    /// <summary>Initializes a client that composes the Mai layers over an existing <see cref="IChatClient"/>.</summary>
+    /// <param name="innerClient">The client to send calls through (for example a transport you configured yourself); owned by the caller.</param>
+    /// <param name="options">Pipeline options; endpoint settings are ignored. Validated and copied.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public MaiClient(IChatClient innerClient, MaiClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(innerClient);
+        _options = (options ?? new MaiClientOptions()).ValidateAndCopy(requireEndpoint: false);
+        _time = _options.TimeProvider;
+        ChatClient = MaiPipeline.Compose(innerClient, _options);
+        _ownsPipeline = false;
+    }
+
+    /// <summary>Gets the composed pipeline as an <see cref="IChatClient"/>, for any M.E.AI consumer.</summary>
+    public IChatClient ChatClient { get; }
+
+    /// <summary>Sends one prompt and returns the whole result.</summary>
+    /// <param name="prompt">The user prompt.</param>
+    /// <param name="options">Per-call options (model, max output tokens, …); never modified.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentException"><paramref name="prompt"/> is null, empty or white space; nothing is sent.</exception>
+    /// <exception cref="Azure.RequestFailedException">The service answered with an error (status, code and request id kept).</exception>
+    public Task<MaiResult> AskAsync(string prompt, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        AskAsync([new ChatMessage(ChatRole.User, ValidatePrompt(prompt))], options, cancellationToken);
+
+    /// <summary>Sends a conversation and returns the whole result.</summary>
+    /// <param name="messages">The conversation; at least one message.</param>
+    /// <param name="options">Per-call options; never modified.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentException"><paramref name="messages"/> is null or empty; nothing is sent.</exception>
+    /// <exception cref="Azure.RequestFailedException">The service answered with an error (status, code and request id kept).</exception>
+    public async Task<MaiResult> AskAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = ValidateMessages(messages);
+        var context = new MaiCallContext();
+        var start = _time.GetTimestamp();
+        var response = await ChatClient.GetResponseAsync(list, MaiCallContext.Attach(options, context), cancellationToken).ConfigureAwait(false);
+        return new MaiResult(response, _time.GetElapsedTime(start), timeToFirstToken: null, context.Attempts);
+    }
+
+    /// <summary>Streams one prompt as typed updates; the last update is <see cref="MaiUpdateKind.Completed"/> with the whole result.</summary>
+    /// <param name="prompt">The user prompt.</param>
+    /// <param name="options">Per-call options; never modified.</param>
+    /// <param name="cancellationToken">Cancels the call, including a stalled read.</param>
+    /// <returns>The updates.</returns>
+    /// <exception cref="ArgumentException"><paramref name="prompt"/> is null, empty or white space; nothing is sent.</exception>
+    public IAsyncEnumerable<MaiUpdate> StreamAsync(string prompt, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        StreamAsync([new ChatMessage(ChatRole.User, ValidatePrompt(prompt))], options, cancellationToken);
+
+    /// <summary>Streams a conversation as typed updates; the last update is <see cref="MaiUpdateKind.Completed"/> with the whole result.</summary>
+    /// <param name="messages">The conversation; at least one message.</param>
+    /// <param name="options">Per-call options; never modified.</param>
+    /// <param name="cancellationToken">Cancels the call, including a stalled read.</param>
+    /// <returns>The updates.</returns>
+    /// <exception cref="ArgumentException"><paramref name="messages"/> is null or empty; nothing is sent.</exception>
+    public IAsyncEnumerable<MaiUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        StreamCoreAsync(ValidateMessages(messages), options, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsPipeline)
+        {
+            ChatClient.Dispose();
+        }
+    }
+
+    private async IAsyncEnumerable<MaiUpdate> StreamCoreAsync(List<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var context = new MaiCallContext();
+        var start = _time.GetTimestamp();
+        TimeSpan? firstToken = null;
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in ChatClient.GetStreamingResponseAsync(messages, MaiCallContext.Attach(options, context), cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+            foreach (var content in update.Contents)
+            {
+                MaiUpdate? typed = content switch
+                {
+                    TextReasoningContent { Text.Length: > 0 } r => MaiUpdate.ForReasoning(r.Text),
+                    TextContent { Text.Length: > 0 } t => MaiUpdate.ForAnswer(t.Text),
+                    FunctionCallContent call => MaiUpdate.ForToolCall(call),
+                    UsageContent usage => MaiUpdate.ForUsage(usage.Details),
+                    _ => null,
+                };
+                if (typed is null)
+                {
+                    continue;
+                }
+
+                if (firstToken is null && typed.Kind is MaiUpdateKind.Reasoning or MaiUpdateKind.Answer)
+                {
+                    firstToken = _time.GetElapsedTime(start);
+                }
+
+                yield return typed;
+            }
+        }
+
+        var response = updates.ToChatResponse();
+        yield return MaiUpdate.ForCompletion(new MaiResult(response, _time.GetElapsedTime(start), firstToken, context.Attempts));
+    }
+
+    private static string ValidatePrompt(string prompt)
+    {
+        if (string.IsNullOrWhiteSpace(prompt))
+        {
+            throw new ArgumentException("The prompt must not be null, empty or white space.", nameof(prompt));
+        }
+
+        return prompt;
+    }
+
+    private static List<ChatMessage> ValidateMessages(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = messages.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("At least one message is required.", nameof(messages));
+        }
+
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentException($"messages[{i}] is null.", nameof(messages));
+            }
+        }
+
+        return list;
+    }
+}

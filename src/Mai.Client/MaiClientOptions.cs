@@ -1,0 +1,144 @@
+using Azure.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Mai.Client;
+
+/// <summary>Configures a <see cref="MaiClient"/>: where to send calls, how to authenticate, and which pipeline layers run.</summary>
+/// <remarks>
+/// Options are validated when the client is built (<see cref="MaiClient(MaiClientOptions)"/>), with a message naming the property
+/// and the bad value, then copied: later changes to this instance do not affect a client already built.
+/// </remarks>
+public sealed class MaiClientOptions
+{
+    /// <summary>Gets or sets the primary endpoint, for example <c>https://my-resource.services.ai.azure.com/models</c>.</summary>
+    /// <value>The default is <see langword="null"/>, which is only valid when the client is built over an existing <see cref="Microsoft.Extensions.AI.IChatClient"/>.</value>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Gets or sets the model (deployment) name sent as <c>model</c> when a call does not name one.</summary>
+    /// <value>The default is <see langword="null"/>: the endpoint's own model (serverless endpoints serve one model).</value>
+    public string? Model { get; set; }
+
+    /// <summary>Gets or sets the API key for <see cref="Endpoint"/>. It is never logged or shown.</summary>
+    /// <value>The default is <see langword="null"/>: <see cref="Credential"/> (Entra ID) is used.</value>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the Entra ID credential used when <see cref="ApiKey"/> is not set.</summary>
+    /// <value>The default is <see langword="null"/>: <c>DefaultAzureCredential</c> is created when neither a key nor a credential is set.</value>
+    public TokenCredential? Credential { get; set; }
+
+    /// <summary>Gets or sets the name the primary deployment is reported under.</summary>
+    /// <value>The default is <see langword="null"/>: <c>host/model</c>.</value>
+    public string? DeploymentName { get; set; }
+
+    /// <summary>Gets the further deployments tried in order when the primary one is throttled, failing, or its circuit is open.</summary>
+    public IList<MaiDeployment> Fallbacks { get; } = [];
+
+    /// <summary>Gets or sets the transport at the bottom of the pipeline.</summary>
+    /// <value>The default is <see cref="MaiTransport.AzureInference"/>.</value>
+    public MaiTransport Transport { get; set; } = MaiTransport.AzureInference;
+
+    /// <summary>Gets or sets the REST api-version sent to the endpoint.</summary>
+    /// <value>The default is <see langword="null"/>: the transport's default (<c>2024-05-01-preview</c> for Azure.AI.Inference).</value>
+    public string? ApiVersion { get; set; }
+
+    /// <summary>Gets or sets how long one network read may take, including the gap between two stream chunks.</summary>
+    /// <value>The default is 10 minutes: reasoning models can be silent for long.</value>
+    public TimeSpan NetworkTimeout { get; set; } = MaiClientDefaults.NetworkTimeout;
+
+    /// <summary>Gets or sets whether reasoning is split from the answer (<c>&lt;think&gt;</c> tags and reasoning fields).</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool SplitReasoning { get; set; } = true;
+
+    /// <summary>Gets or sets the clock used for durations, waits and time-to-first-token.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the logger factory the pipeline logs through (never prompts, answers or keys).</summary>
+    /// <value>The default is <see langword="null"/>: no logging.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the <see cref="HttpClient"/> the transport sends through (for <c>IHttpClientFactory</c> or tests).</summary>
+    /// <value>The default is <see langword="null"/>: the transport's own shared client.</value>
+    public HttpClient? HttpClient { get; set; }
+
+    /// <summary>Validates the options and returns a deep copy.</summary>
+    /// <param name="requireEndpoint">Whether an endpoint is required (false when building over an existing client).</param>
+    /// <param name="paramName">The caller's parameter name, reported in the exception.</param>
+    /// <returns>The validated copy.</returns>
+    /// <exception cref="ArgumentException">A property has an invalid value; the message names it.</exception>
+    internal MaiClientOptions ValidateAndCopy(bool requireEndpoint, string paramName = "options")
+    {
+        if (requireEndpoint)
+        {
+            ValidateDeployment(nameof(Endpoint), Endpoint, Model, paramName);
+        }
+
+        if (NetworkTimeout <= TimeSpan.Zero && NetworkTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(NetworkTimeout)} must be positive or Timeout.InfiniteTimeSpan; it was {NetworkTimeout}.", paramName);
+        }
+
+        if (!Enum.IsDefined(Transport))
+        {
+            throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(Transport)} has an unknown value '{Transport}'.", paramName);
+        }
+
+        if (ApiVersion is { } version && string.IsNullOrWhiteSpace(version))
+        {
+            throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(ApiVersion)} must not be empty when set.", paramName);
+        }
+
+        if (TimeProvider is null)
+        {
+            throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(TimeProvider)} must not be null.", paramName);
+        }
+
+        for (var i = 0; i < Fallbacks.Count; i++)
+        {
+            var fallback = Fallbacks[i] ?? throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(Fallbacks)}[{i}] is null.", paramName);
+            ValidateDeployment($"{nameof(Fallbacks)}[{i}].{nameof(MaiDeployment.Endpoint)}", fallback.Endpoint, fallback.Model, paramName);
+        }
+
+        var copy = (MaiClientOptions)MemberwiseClone();
+        copy.Fallbacks.Clear();
+        foreach (var fallback in Fallbacks)
+        {
+            copy.Fallbacks.Add(fallback.Clone());
+        }
+
+        return copy;
+    }
+
+    /// <summary>Gets the primary deployment described by the top-level properties.</summary>
+    internal MaiDeployment PrimaryDeployment => new()
+    {
+        Name = DeploymentName,
+        Endpoint = Endpoint,
+        Model = Model,
+        ApiKey = ApiKey,
+        Credential = Credential,
+    };
+
+    private static void ValidateDeployment(string property, Uri? endpoint, string? model, string paramName)
+    {
+        if (endpoint is null)
+        {
+            throw new ArgumentException($"{nameof(MaiClientOptions)}.{property} is required.", paramName);
+        }
+
+        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException($"{nameof(MaiClientOptions)}.{property} must be an absolute http(s) URI; it was '{endpoint}'.", paramName);
+        }
+
+        if (endpoint.Scheme == Uri.UriSchemeHttp && !endpoint.IsLoopback)
+        {
+            throw new ArgumentException($"{nameof(MaiClientOptions)}.{property} uses plain http to '{endpoint.Host}': keys and tokens are only sent over https, or http to loopback.", paramName);
+        }
+
+        if (model is not null && string.IsNullOrWhiteSpace(model))
+        {
+            throw new ArgumentException($"The model of {nameof(MaiClientOptions)}.{property} must not be blank when set.", paramName);
+        }
+    }
+}
