@@ -31,7 +31,7 @@ public sealed class MaiClientOptions
     public string? DeploymentName { get; set; }
 
     /// <summary>Gets the further deployments tried in order when the primary one is throttled, failing, or its circuit is open.</summary>
-    public IList<MaiDeployment> Fallbacks { get; } = [];
+    public IList<MaiDeployment> Fallbacks { get; private set; } = [];
 
     /// <summary>Gets or sets the transport at the bottom of the pipeline.</summary>
     /// <value>The default is <see cref="MaiTransport.AzureInference"/>.</value>
@@ -100,11 +100,7 @@ public sealed class MaiClientOptions
         }
 
         var copy = (MaiClientOptions)MemberwiseClone();
-        copy.Fallbacks.Clear();
-        foreach (var fallback in Fallbacks)
-        {
-            copy.Fallbacks.Add(fallback.Clone());
-        }
+        copy.Fallbacks = [.. Fallbacks.Select(f => f.Clone())];
 
         return copy;
     }
