@@ -44,7 +44,7 @@ internal static partial class ChatRequestWriter
         ["reasoning_effort"] = "ChatOptions.Reasoning",
     };
 
-    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false, SkipValidation = true };
+    private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false, SkipValidation = true, Encoder = JsonValueWriter.Encoder };
 
     /// <summary>Writes the body for one call.</summary>
     /// <param name="messages">The conversation.</param>

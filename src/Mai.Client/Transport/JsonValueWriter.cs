@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -8,7 +9,20 @@ namespace Mai.Client.Transport;
 /// <summary>Writes an <see cref="ChatOptions.AdditionalProperties"/> value as JSON without a detour through strings.</summary>
 internal static class JsonValueWriter
 {
-    public static JsonTypeInfo TypeInfo(Type type) => AIJsonUtilities.DefaultOptions.GetTypeInfo(type);
+    /// <summary>M.E.AI's serializer options (its type resolvers), compact and without HTML-oriented escaping, as JSON over HTTP needs.</summary>
+    private static readonly JsonSerializerOptions s_options = CreateOptions();
+
+    /// <summary>Gets the escaping used for every string written into a request body.</summary>
+    public static JavaScriptEncoder Encoder => JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    public static JsonTypeInfo TypeInfo(Type type) => s_options.GetTypeInfo(type);
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions) { WriteIndented = false, Encoder = Encoder };
+        options.MakeReadOnly();
+        return options;
+    }
 
     public static void Write(Utf8JsonWriter writer, object? value)
     {
