@@ -71,7 +71,7 @@ public sealed partial class AzureInferenceChatClient
         message.NetworkTimeout = _options.NetworkTimeout;
         var request = message.Request;
         request.Method = RequestMethod.Post;
-        request.Uri.Reset(new Uri(_chatCompletionsUri));
+        request.Uri.Reset(_chatCompletionsUri);
         request.Headers.SetValue(HttpHeader.Names.Accept, stream ? "text/event-stream" : "application/json");
         request.Headers.SetValue(HttpHeader.Names.ContentType, "application/json");
         if (hasExtraFields)

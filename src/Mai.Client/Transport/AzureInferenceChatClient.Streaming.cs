@@ -95,10 +95,10 @@ public sealed partial class AzureInferenceChatClient
                 includeUsage = false;
                 body = ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: true, includeStreamUsage: false, out hasExtraFields);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 message.Dispose();
-                throw NetworkTimeout(new OperationCanceledException("The error body did not arrive in time."));
+                throw NetworkTimeout(ex); // the error body did not arrive in time
             }
             catch
             {

@@ -32,7 +32,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     private readonly ChatCompletionsClient _client;
     private readonly HttpPipeline _pipeline;
     private readonly AzureInferenceChatClientOptions _options;
-    private readonly string _chatCompletionsUri;
+    private readonly Uri _chatCompletionsUri;
     private readonly ChatClientMetadata _metadata;
     private readonly AzureKeyCredential? _keyCredential;
     private volatile bool _streamOptionsRejected;
@@ -62,7 +62,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
         _keyCredential = credential;
         _client = new ChatCompletionsClient(Endpoint, credential, CreateSdkOptions(_options));
         _pipeline = _client.Pipeline;
-        _chatCompletionsUri = BuildChatCompletionsUri(Endpoint, _options.ApiVersion);
+        _chatCompletionsUri = new Uri(BuildChatCompletionsUri(Endpoint, _options.ApiVersion));
         _metadata = new ChatClientMetadata(AzureInferenceConstants.ProviderName, Endpoint, _options.DefaultModelId);
     }
 
@@ -103,7 +103,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
         }
 
         _pipeline = _client.Pipeline;
-        _chatCompletionsUri = BuildChatCompletionsUri(Endpoint, _options.ApiVersion);
+        _chatCompletionsUri = new Uri(BuildChatCompletionsUri(Endpoint, _options.ApiVersion));
         _metadata = new ChatClientMetadata(AzureInferenceConstants.ProviderName, Endpoint, _options.DefaultModelId);
     }
 
@@ -136,7 +136,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
         RejectPipelineOption(_options.HttpClient, nameof(AzureInferenceChatClientOptions.HttpClient));
         _client = client;
         _pipeline = client.Pipeline;
-        _chatCompletionsUri = BuildChatCompletionsUri(Endpoint, _options.ApiVersion);
+        _chatCompletionsUri = new Uri(BuildChatCompletionsUri(Endpoint, _options.ApiVersion));
         _metadata = new ChatClientMetadata(AzureInferenceConstants.ProviderName, Endpoint, _options.DefaultModelId);
     }
 
@@ -147,7 +147,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     internal string? TokenScope { get; }
 
     /// <summary>Gets the full chat-completions URI requests go to.</summary>
-    internal string ChatCompletionsUri => _chatCompletionsUri;
+    internal Uri ChatCompletionsUri => _chatCompletionsUri;
 
     /// <summary>Gets a value indicating whether this endpoint rejected <c>stream_options</c> (so it is no longer sent).</summary>
     internal bool StreamOptionsRejected => _streamOptionsRejected;
