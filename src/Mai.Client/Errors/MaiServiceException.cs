@@ -1,0 +1,51 @@
+using Azure;
+using Azure.Core;
+
+namespace Mai.Client.Errors;
+
+/// <summary>A failure reported by the model service: an HTTP error status, an error event inside a stream, or a response that could not be read.</summary>
+/// <remarks>
+/// <see cref="RequestFailedException.Status"/> is the HTTP status (200 for an error event inside a stream or an unreadable 200 body),
+/// <see cref="RequestFailedException.ErrorCode"/> the service's <c>error.code</c> (or the <c>x-ms-error-code</c> header), and
+/// <see cref="RequestFailedException.GetRawResponse"/> the response, whose headers carry <c>retry-after</c> and rate-limit values.
+/// <see cref="Exception.Message"/> never contains the API key or an <c>Authorization</c> value.
+/// </remarks>
+public class MaiServiceException : RequestFailedException
+{
+    private readonly string _message;
+
+    internal MaiServiceException(Response response, ServiceErrorDetails details, string message, Exception? innerException = null)
+        : base(response, innerException, new FixedDetailsParser(details.Code, details.Message))
+    {
+        _message = message;
+        ServiceMessage = details.Message;
+        Param = details.Param;
+        RequestId = details.RequestId;
+        RetryAfter = details.RetryAfter;
+    }
+
+    /// <summary>Gets the message: status, error code, the service's message and the request id, with secrets removed.</summary>
+    public override string Message => _message;
+
+    /// <summary>Gets the service's own error message (<c>error.message</c>), or <see langword="null"/> when the body had none.</summary>
+    public string? ServiceMessage { get; }
+
+    /// <summary>Gets the request parameter the service blamed (<c>error.param</c>, e.g. <c>"prompt"</c> or <c>"max_tokens"</c>), if any.</summary>
+    public string? Param { get; }
+
+    /// <summary>Gets the request id to quote to support: <c>x-request-id</c>, else <c>apim-request-id</c>, else <c>x-ms-client-request-id</c>.</summary>
+    public string? RequestId { get; }
+
+    /// <summary>Gets the wait the service asked for (<c>retry-after-ms</c>, <c>x-ms-retry-after-ms</c> or <c>Retry-After</c>), if it sent one.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    private sealed class FixedDetailsParser(string? code, string? message) : RequestFailedDetailsParser
+    {
+        public override bool TryParse(Response response, out ResponseError? error, out IDictionary<string, string>? data)
+        {
+            error = new ResponseError(code, message);
+            data = null;
+            return true;
+        }
+    }
+}

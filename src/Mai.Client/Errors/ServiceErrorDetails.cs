@@ -1,0 +1,19 @@
+namespace Mai.Client.Errors;
+
+/// <summary>What an error body, error event and headers say about a failure (parsed once, then handed to the exception).</summary>
+internal sealed class ServiceErrorDetails
+{
+    public string? Code { get; set; }
+
+    public string? Message { get; set; }
+
+    public string? Param { get; set; }
+
+    public string? InnerErrorCode { get; set; }
+
+    public Dictionary<string, ContentFilterCategoryResult>? ContentFilterResults { get; set; }
+
+    public string? RequestId { get; set; }
+
+    public TimeSpan? RetryAfter { get; set; }
+}

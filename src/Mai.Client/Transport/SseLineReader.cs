@@ -1,0 +1,106 @@
+using System.Buffers;
+
+namespace Mai.Client.Transport;
+
+/// <summary>
+/// Splits a response stream into lines (LF or CRLF) inside one pooled buffer, without a string per line. <see cref="Line"/> is valid
+/// until the next <see cref="ReadLineAsync"/>. The buffer grows only when a single line is longer than it.
+/// </summary>
+internal sealed class SseLineReader : IDisposable
+{
+    private const int InitialSize = 16 * 1024;
+
+    private readonly Stream _stream;
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private int _scanned;
+    private bool _eof;
+
+    public SseLineReader(Stream stream)
+    {
+        _stream = stream;
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+    }
+
+    /// <summary>Gets the current line, without its line terminator.</summary>
+    public ReadOnlyMemory<byte> Line { get; private set; }
+
+    /// <summary>Reads the next line; false at the end of the stream.</summary>
+    public async ValueTask<bool> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var newline = _buffer.AsSpan(_scanned, _end - _scanned).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                var lineEnd = _scanned + newline;
+                var length = lineEnd - _start;
+                if (length > 0 && _buffer[lineEnd - 1] == (byte)'\r')
+                {
+                    length--;
+                }
+
+                Line = _buffer.AsMemory(_start, length);
+                _start = _scanned = lineEnd + 1;
+                return true;
+            }
+
+            _scanned = _end;
+            if (_eof)
+            {
+                if (_end > _start)
+                {
+                    Line = _buffer.AsMemory(_start, _end - _start); // a last line without a terminator
+                    _start = _scanned = _end;
+                    return true;
+                }
+
+                Line = default;
+                return false;
+            }
+
+            MakeRoom();
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                _eof = true;
+            }
+            else
+            {
+                _end += read;
+            }
+        }
+    }
+
+    private void MakeRoom()
+    {
+        if (_start > 0)
+        {
+            var pending = _end - _start;
+            _buffer.AsSpan(_start, pending).CopyTo(_buffer);
+            _scanned -= _start;
+            _start = 0;
+            _end = pending;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            _buffer.AsSpan(0, _end).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _start = _end = _scanned = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Core;
+using Mai.Client.Errors;
+using Microsoft.Extensions.AI;
+
+namespace Mai.Client.Transport;
+
+/// <summary>
+/// Reads one streamed chat completion: server-sent events line by line from the unbuffered response, each <c>data:</c> payload
+/// parsed once, mapped to at most one <see cref="ChatResponseUpdate"/>. Owns the <see cref="HttpMessage"/> and disposes it.
+/// </summary>
+/// <remarks>
+/// Each <c>data:</c> line is taken as one event. The SSE spec would join consecutive data lines, but no chat service splits a JSON
+/// chunk over lines, and per-line handling also survives servers that omit the blank separator line. The caller's token is passed
+/// to every read and additionally disposes the response, so a read stalled on a silent server ends at once.
+/// </remarks>
+internal sealed class StreamingResponseReader : IDisposable
+{
+    private readonly HttpMessage _message;
+    private readonly Response _response;
+    private readonly string? _secret;
+    private readonly Func<Exception, TimeoutException> _timeout;
+    private readonly CancellationToken _cancellationToken;
+    private readonly CancellationTokenRegistration _registration;
+    private readonly SseLineReader _lines;
+    private readonly CompletionParser _parser = new();
+    private readonly ToolCallAccumulator _toolCalls = new();
+    private StringBuilder? _refusal;
+    private UsageDetails? _usage;
+    private DateTimeOffset? _createdAt;
+    private long? _createdSeconds;
+    private bool _sawDone;
+    private bool _sawFinish;
+    private bool _finished;
+    private bool _first = true;
+    private int _events;
+
+    public StreamingResponseReader(HttpMessage message, string? secret, Func<Exception, TimeoutException> timeout, CancellationToken cancellationToken)
+    {
+        _message = message;
+        _response = message.Response;
+        _secret = secret;
+        _timeout = timeout;
+        _cancellationToken = cancellationToken;
+        _lines = new SseLineReader(_response.ContentStream ?? Stream.Null);
+        _registration = cancellationToken.Register(static state => ((Response)state!).Dispose(), _response);
+        IsJsonBody = _response.Headers.ContentType is { } type && type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Gets a value indicating whether the server answered plain JSON instead of an event stream.</summary>
+    public bool IsJsonBody { get; }
+
+    /// <summary>Reads the whole (non-SSE) body.</summary>
+    public async Task<ReadOnlyMemory<byte>> ReadWholeBodyAsync()
+    {
+        try
+        {
+            using var buffer = new MemoryStream();
+            if (_response.ContentStream is { } stream)
+            {
+                await stream.CopyToAsync(buffer, _cancellationToken).ConfigureAwait(false);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (Exception ex) when (Map(ex) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
+
+    /// <summary>Returns the next update, or <see langword="null"/> at the end of the stream.</summary>
+    public async ValueTask<ChatResponseUpdate?> ReadNextAsync()
+    {
+        while (!_finished)
+        {
+            bool hasLine;
+            try
+            {
+                hasLine = await _lines.ReadLineAsync(_cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Map(ex) is { } mapped)
+            {
+                throw mapped;
+            }
+
+            if (!hasLine)
+            {
+                _finished = true;
+                if (!_sawDone && !_sawFinish)
+                {
+                    DetachStream([]);
+                    throw ServiceErrorReader.Truncated(_response, _events, _secret);
+                }
+
+                return Finish();
+            }
+
+            var line = _lines.Line.Span;
+            if (line.Length < 5 || !line.StartsWith("data:"u8))
+            {
+                continue; // blank separator, ": keep-alive" comment, event:/id:/retry: fields
+            }
+
+            var data = line[5..].Trim((byte)' ');
+            if (data.SequenceEqual("[DONE]"u8))
+            {
+                _sawDone = true;
+                _finished = true;
+                return Finish();
+            }
+
+            _events++;
+            try
+            {
+                _parser.Parse(data);
+            }
+            catch (JsonException ex)
+            {
+                DetachStream(data);
+                throw ServiceErrorReader.InvalidResponse(_response, $"stream event {_events} was not valid JSON", ex, _secret);
+            }
+
+            if (_parser.HasError)
+            {
+                DetachStream(data);
+                throw ServiceErrorReader.FromStreamErrorEvent(_response, data, _secret);
+            }
+
+            if (MapChunk() is { } update)
+            {
+                return update;
+            }
+        }
+
+        return null;
+    }
+
+    private ChatResponseUpdate? MapChunk()
+    {
+        if (_parser.Usage is { } usage)
+        {
+            _usage = usage; // the last one wins: some servers repeat cumulative usage on every chunk
+        }
+
+        if (!_parser.HasChoice)
+        {
+            return null; // prompt_filter_results or usage-only chunk
+        }
+
+        List<AIContent>? contents = null;
+        if (!string.IsNullOrEmpty(_parser.Reasoning))
+        {
+            (contents ??= []).Add(new TextReasoningContent(_parser.Reasoning));
+        }
+
+        if (!string.IsNullOrEmpty(_parser.Content))
+        {
+            (contents ??= []).Add(new TextContent(_parser.Content));
+        }
+
+        if (!string.IsNullOrEmpty(_parser.Refusal))
+        {
+            (_refusal ??= new StringBuilder()).Append(_parser.Refusal);
+        }
+
+        foreach (var fragment in _parser.ToolCalls)
+        {
+            _toolCalls.Add(fragment);
+        }
+
+        ChatFinishReason? finishReason = null;
+        if (_parser.FinishReason is { } reason)
+        {
+            _sawFinish = true;
+            finishReason = reason switch
+            {
+                "stop" => ChatFinishReason.Stop,
+                "length" => ChatFinishReason.Length,
+                "tool_calls" => ChatFinishReason.ToolCalls,
+                "content_filter" => ChatFinishReason.ContentFilter,
+                _ => new ChatFinishReason(reason),
+            };
+            if (_toolCalls.HasPending)
+            {
+                _toolCalls.Flush(contents ??= []);
+            }
+        }
+
+        return contents is null && finishReason is null ? null : CreateUpdate(contents, finishReason);
+    }
+
+    /// <summary>The last update: tool calls never closed by a finish reason, a refusal, and the usage (once).</summary>
+    private ChatResponseUpdate? Finish()
+    {
+        List<AIContent>? contents = null;
+        if (_toolCalls.HasPending)
+        {
+            _toolCalls.Flush(contents ??= []);
+        }
+
+        if (_refusal is not null)
+        {
+            (contents ??= []).Add(new ErrorContent(_refusal.ToString()) { ErrorCode = "refusal" });
+        }
+
+        if (_usage is not null)
+        {
+            (contents ??= []).Add(new UsageContent(_usage));
+        }
+
+        return contents is null ? null : CreateUpdate(contents, null);
+    }
+
+    private ChatResponseUpdate CreateUpdate(List<AIContent>? contents, ChatFinishReason? finishReason)
+    {
+        var id = _parser.Id;
+        if (_parser.Created is long created && created != _createdSeconds)
+        {
+            _createdSeconds = created;
+            _createdAt = created < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(created) : null;
+        }
+
+        var update = new ChatResponseUpdate(ChatRole.Assistant, contents)
+        {
+            ResponseId = id,
+            MessageId = id,
+            ModelId = _parser.Model,
+            CreatedAt = _createdAt,
+            FinishReason = finishReason,
+        };
+        if (_first)
+        {
+            update.RawRepresentation = _response; // status and headers (rate-limit values) for the layers above
+            _first = false;
+        }
+
+        return update;
+    }
+
+    /// <summary>Caller cancellation stays an <see cref="OperationCanceledException"/>; Azure.Core's read timeout becomes a <see cref="TimeoutException"/>.</summary>
+    private Exception? Map(Exception ex)
+    {
+        if (_cancellationToken.IsCancellationRequested)
+        {
+            return ex as OperationCanceledException ?? new OperationCanceledException("The streaming call was cancelled.", ex, _cancellationToken);
+        }
+
+        return ex is OperationCanceledException ? _timeout(ex) : null;
+    }
+
+    private void DetachStream(ReadOnlySpan<byte> keep)
+    {
+        var original = _response.ContentStream;
+        _response.ContentStream = new MemoryStream(keep.ToArray(), writable: false);
+        original?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _registration.Dispose();
+        _lines.Dispose();
+        _message.Dispose();
+    }
+}
