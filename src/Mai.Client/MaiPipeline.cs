@@ -1,4 +1,7 @@
+using Azure;
+using Azure.Identity;
 using Mai.Client.Reasoning;
+using Mai.Client.Transport;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client;
@@ -6,9 +9,9 @@ namespace Mai.Client;
 /// <summary>Composes the pipeline's layers in the order DESIGN.md gives: budgets → resilience → metering → reasoning → transport.</summary>
 internal static class MaiPipeline
 {
-    /// <summary>Builds the transports for the configured deployments and composes the layers over them.</summary>
+    /// <summary>Builds the transport for the primary deployment and composes the layers over it.</summary>
     public static IChatClient Build(MaiClientOptions options) =>
-        throw new NotSupportedException("The transport is not wired yet.");
+        Compose(CreateTransport(options.PrimaryDeployment, options), options);
 
     /// <summary>Composes the layers over one existing client.</summary>
     public static IChatClient Compose(IChatClient inner, MaiClientOptions options)
@@ -20,5 +23,25 @@ internal static class MaiPipeline
         }
 
         return builder.Build();
+    }
+
+    /// <summary>Creates the transport that speaks HTTP to one deployment.</summary>
+    internal static IChatClient CreateTransport(MaiDeployment deployment, MaiClientOptions options)
+    {
+        var transportOptions = new AzureInferenceChatClientOptions
+        {
+            DefaultModelId = deployment.Model,
+            NetworkTimeout = options.NetworkTimeout,
+            HttpClient = options.HttpClient,
+        };
+        if (options.ApiVersion is not null)
+        {
+            transportOptions.ApiVersion = options.ApiVersion;
+        }
+
+        var endpoint = deployment.Endpoint!;
+        return deployment.ApiKey is { } key
+            ? new AzureInferenceChatClient(endpoint, new AzureKeyCredential(key), transportOptions)
+            : new AzureInferenceChatClient(endpoint, deployment.Credential ?? new DefaultAzureCredential(), transportOptions);
     }
 }
