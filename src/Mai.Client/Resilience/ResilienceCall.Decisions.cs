@@ -82,8 +82,11 @@ internal sealed partial class ResilienceCall
     /// <summary>The built-in retry's delay: none before a failover, the server's wait when it gave one, else Polly's back-off (<see langword="null"/>).</summary>
     public TimeSpan? NextDelay() => _next == NextStep.Failover ? TimeSpan.Zero : _serverWait;
 
-    /// <summary>Remembers the delay the built-in retry is about to wait, so the attempt records it exactly.</summary>
-    public void OnRetry(TimeSpan delay) => _plannedWait = delay;
+    /// <summary>
+    /// Remembers the delay the built-in retry is about to wait, so the attempt records it exactly. Timers run in whole
+    /// milliseconds (<see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> truncates), so that is what is recorded.
+    /// </summary>
+    public void OnRetry(TimeSpan delay) => _plannedWait = TimeSpan.FromMilliseconds(Math.Floor(delay.TotalMilliseconds));
 
     /// <summary>Records the previous failed attempt, with the wait that followed it, as a new attempt starts.</summary>
     private void FlushPending(long now, string? nextDeployment)
