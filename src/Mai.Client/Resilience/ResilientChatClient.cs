@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Telemetry;
 
 namespace Mai.Client.Resilience;
 
@@ -177,10 +178,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             });
         }
 
-        if (o.LoggerFactory is { } loggerFactory)
-        {
-            builder.ConfigureTelemetry(loggerFactory);
-        }
+        ConfigureTelemetry(builder, o);
 
         return builder.Build();
     }
@@ -212,12 +210,22 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
                 return default;
             },
         });
-        if (o.LoggerFactory is { } loggerFactory)
-        {
-            builder.ConfigureTelemetry(loggerFactory);
-        }
+        ConfigureTelemetry(builder, o);
 
         return builder.Build();
+    }
+
+    /// <summary>Adds Polly's own logs and metrics, with results shown by type only: an answer's text never reaches a log.</summary>
+    private static void ConfigureTelemetry(ResiliencePipelineBuilder builder, ValidatedResilienceOptions o)
+    {
+        if (o.LoggerFactory is { } loggerFactory)
+        {
+            builder.ConfigureTelemetry(new TelemetryOptions
+            {
+                LoggerFactory = loggerFactory,
+                ResultFormatter = static (_, result) => result?.GetType().Name,
+            });
+        }
     }
 
     private static bool IsBreakerFailure(Exception exception, ValidatedResilienceOptions o, CancellationToken token) =>

@@ -25,11 +25,15 @@ public class ResilientChatClientStreamingTests
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Stream(
-        IEnumerable<AIContent[]> updates, Exception? failAfter = null, Func<CancellationToken, Task>? stallAfter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IEnumerable<AIContent[]> updates, Exception? failAfter = null, Func<CancellationToken, Task>? stallAfter = null, bool yieldBetween = true, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var contents in updates)
         {
-            await Task.Yield();
+            if (yieldBetween)
+            {
+                await Task.Yield();
+            }
+
             yield return new ChatResponseUpdate(ChatRole.Assistant, [.. contents]);
         }
 
@@ -149,9 +153,10 @@ public class ResilientChatClientStreamingTests
         var time = new TestTime();
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) =>
-            Stream(Words("partial", " answer"), stallAfter: t => Task.Delay(Timeout.InfiniteTimeSpan, t), cancellationToken: token);
+            Stream(Words("partial", " answer"), stallAfter: t => Task.Delay(Timeout.InfiniteTimeSpan, t), yieldBetween: false, cancellationToken: token);
         using var client = new ResilientChatClient(inner, Options(time, o => o.IdleTimeout = TimeSpan.FromSeconds(15)));
 
+        // The two updates complete synchronously, so the only timer is the idle wait for the stalled third one.
         var read = ReadAllAsync(client.GetStreamingResponseAsync("hi", null, Ct));
         Assert.Equal(TimeSpan.FromSeconds(15), await time.NextTimerAsync());
         time.Advance(TimeSpan.FromSeconds(15));
@@ -162,7 +167,9 @@ public class ResilientChatClientStreamingTests
         Assert.Equal(2, e.UpdateCount);
         var timeout = Assert.IsType<TimeoutRejectedException>(e.InnerException);
         Assert.Equal(TimeSpan.FromSeconds(15), timeout.Timeout);
-        Assert.Equal("idle_timeout", Assert.Single(e.Attempts).Reason);
+        var attempt = Assert.Single(e.Attempts);
+        Assert.Equal("idle_timeout", attempt.Reason);
+        Assert.Equal(TimeSpan.FromSeconds(15), attempt.Duration);
     }
 
     [Fact]
