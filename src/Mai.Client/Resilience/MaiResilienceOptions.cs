@@ -14,6 +14,14 @@ namespace Mai.Client.Resilience;
 /// exponential back-off with jitter between <see cref="BaseDelay"/> and <see cref="MaxDelay"/>) and tries the same
 /// deployment again. The last deployment takes whatever attempts are left. The call never moves back to an earlier one.
 /// </para>
+/// <para>
+/// A deployment that asked for a wait (any <c>retry-after</c> header on a retryable answer) is skipped by new attempts,
+/// of this call and of others, until that wait ends, as long as a later deployment exists: a throttled region is not
+/// hammered. A deployment's circuit opens when transient failures (throttling included) reach
+/// <see cref="CircuitBreakerFailureRatio"/> of at least <see cref="CircuitBreakerMinimumThroughput"/> attempts within
+/// <see cref="CircuitBreakerSamplingDuration"/>; while open it is skipped; after <see cref="CircuitBreakerBreakDuration"/>
+/// one trial attempt is let through. Failures after a stream's first update do not count against the circuit.
+/// </para>
 /// <para>The options are validated and copied when the client is built: later changes to this instance have no effect on it.</para>
 /// </remarks>
 public sealed partial class MaiResilienceOptions
@@ -100,6 +108,7 @@ public sealed partial class MaiResilienceOptions
     /// (the failure surfaces as <see cref="StreamInterruptedException"/>); attempts are recorded and logged.
     /// <see cref="MaxRetries"/>, <see cref="BaseDelay"/>, <see cref="MaxDelay"/> and the classification of transient
     /// failures for retrying are the pipeline's business: make it retry only what it should (never a 400 or cancellation).
+    /// The pipeline must run attempts one after another: hedging or other parallel strategies are not supported.
     /// </remarks>
     public ResiliencePipeline? Pipeline { get; set; }
 }

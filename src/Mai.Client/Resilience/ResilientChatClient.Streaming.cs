@@ -12,6 +12,11 @@ public sealed partial class ResilientChatClient
     /// failure, or a gap longer than <see cref="MaiResilienceOptions.IdleTimeout"/>, throws
     /// <see cref="StreamInterruptedException"/> carrying the text, reasoning, update count and usage received.
     /// </remarks>
+    /// <exception cref="StreamInterruptedException">The stream failed, or went idle, after its first update reached the caller.</exception>
+    /// <exception cref="RetryAfterTooLongException">Before the first update, the service asked for a wait the client may not honour and no deployment was left.</exception>
+    /// <exception cref="Polly.Timeout.TimeoutRejectedException">The call ran past <see cref="MaiResilienceOptions.TotalTimeout"/> before its first update.</exception>
+    /// <exception cref="Polly.CircuitBreaker.BrokenCircuitException">Every deployment left to try had its circuit open.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

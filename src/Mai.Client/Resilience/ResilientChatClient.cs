@@ -80,6 +80,11 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     }
 
     /// <inheritdoc />
+    /// <exception cref="RetryAfterTooLongException">The service asked for a wait the client may not honour and no deployment was left.</exception>
+    /// <exception cref="Polly.Timeout.TimeoutRejectedException">The call ran past <see cref="MaiResilienceOptions.TotalTimeout"/>.</exception>
+    /// <exception cref="BrokenCircuitException">Every deployment left to try had its circuit open.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Any other exception is the last attempt's own, with the attempts in <see cref="Exception.Data"/> under <see cref="AttemptsPropertyKey"/>.</remarks>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);

@@ -91,11 +91,11 @@ public class ResilientChatClientStreamingTests
         var usage = new UsageDetails { InputTokenCount = 12, OutputTokenCount = 5 };
         AIContent[][] updates =
         [
-            [new TextReasoningContent("Let me think. ")],
-            [new TextContent("One")],
+            [new TextReasoningContent("Let me think. "), new TextContent("One")],
             [new TextContent(", two")],
             [new TextContent(", three"), new UsageContent(usage)],
             [new TextContent(", four")],
+            [new TextContent(", five")],
         ];
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => Stream(updates, cut, cancellationToken: token);
@@ -114,7 +114,7 @@ public class ResilientChatClientStreamingTests
 
         Assert.Equal(1, inner.Calls);
         Assert.Equal(5, seenCount);
-        Assert.Equal("One, two, three, four", seen);
+        Assert.Equal("One, two, three, four, five", seen);
         Assert.Equal(seen, e.Text);
         Assert.Equal("Let me think. ", e.ReasoningText);
         Assert.Equal(5, e.UpdateCount);
@@ -122,7 +122,7 @@ public class ResilientChatClientStreamingTests
         Assert.Same(cut, e.InnerException);
         var attempt = Assert.Single(e.Attempts);
         Assert.Equal(new MaiAttempt(1, null, null, "connection_failure", TimeSpan.Zero, TimeSpan.Zero), attempt);
-        Assert.Contains("after 5 update(s) (21 characters of answer text)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("after 5 update(s) (27 characters of answer text)", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("One, two", e.Message, StringComparison.Ordinal);
     }
 
