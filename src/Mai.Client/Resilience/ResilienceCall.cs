@@ -153,6 +153,11 @@ internal sealed partial class ResilienceCall : IDisposable
         {
             var end = time.GetTimestamp();
             var failure = TransientFailureClassifier.Classify(exception, _rt.Options.RetryableStatusCodes, time.GetUtcNow(), Token);
+            if (exception is OperationCanceledException && DeadlineExpired)
+            {
+                failure = failure with { Reason = "total_timeout" };
+            }
+
             _pending = new PendingAttempt(CurrentNumber, deployment.Name, failure.Status, failure.Reason, time.GetElapsedTime(start, end), end);
             var tooLong = Decide(deployment, failure, exception);
             if (tooLong is not null)

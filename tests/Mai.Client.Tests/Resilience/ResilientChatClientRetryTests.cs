@@ -280,6 +280,30 @@ public class ResilientChatClientRetryTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_AttemptRunsPastTotalTimeout_TimeoutRejectedAndNotRetried()
+    {
+        var time = new TestTime();
+        var inner = new TestChatClient();
+        inner.GetResponseAsyncCallback = async (_, _, token) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, token);
+            return TestChatClient.Ok();
+        };
+        using var client = new ResilientChatClient(inner, Options(time, o => o.TotalTimeout = TimeSpan.FromSeconds(3)));
+
+        var call = client.GetResponseAsync("hi", null, Ct);
+        Assert.Equal(TimeSpan.FromSeconds(3), await time.NextTimerAsync());
+        time.Advance(TimeSpan.FromSeconds(3));
+
+        var e = await Assert.ThrowsAsync<TimeoutRejectedException>(() => call.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal(TimeSpan.FromSeconds(3), e.Timeout);
+        Assert.IsAssignableFrom<OperationCanceledException>(e.InnerException);
+        Assert.Equal(1, inner.Calls);
+        var attempt = Assert.Single((IReadOnlyList<MaiAttempt>)e.Data[ResilientChatClient.AttemptsPropertyKey]!);
+        Assert.Equal(new MaiAttempt(1, null, null, "total_timeout", TimeSpan.Zero, TimeSpan.FromSeconds(3)), attempt);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_CallerOptions_NotMutatedAndPassedThrough()
     {
         var time = new TestTime();
