@@ -1,0 +1,199 @@
+using Microsoft.Extensions.AI;
+using Polly.Timeout;
+
+namespace Mai.Client.Resilience;
+
+internal sealed partial class ResilienceCall
+{
+    /// <summary>
+    /// Decides what follows a failed attempt: retry the same deployment, fail over to the next, or stop. Returns the
+    /// exception to throw instead of the service's when its requested wait cannot be honoured and there is nowhere to go.
+    /// </summary>
+    private RetryAfterTooLongException? Decide(DeploymentState deployment, AttemptFailure failure, Exception exception)
+    {
+        _decidedFor = exception;
+        _serverWait = null;
+        var pending = _pending!;
+        if (!failure.IsTransient)
+        {
+            _next = NextStep.Stop;
+            ResilienceLog.NotRetried(_rt.Logger, pending.Number, deployment.Name, failure.Reason, failure.Status, pending.Duration);
+            return null;
+        }
+
+        var budgetLeft = _rt.IsCustomPipeline || _attemptCount < _rt.Options.MaxAttempts;
+        var hasNext = _index + 1 < _rt.Deployments.Length;
+        if (failure.ServerWait is { } wait)
+        {
+            var now = _rt.Time.GetUtcNow();
+            deployment.MarkThrottled(now + wait);
+            var left = Deadline is { } deadline ? deadline - now : (TimeSpan?)null;
+            var cap = _rt.Options.MaxRetryAfter;
+            var overCap = wait > cap;
+            if (overCap || wait > left)
+            {
+                var limit = overCap ? cap : left!.Value;
+                var limitName = overCap ? "MaxRetryAfter" : "the time left before TotalTimeout";
+                ResilienceLog.RetryAfterTooLong(_rt.Logger, deployment.Name, wait, limitName, limit);
+                var status = failure.Status;
+                RetryAfterTooLongException Refuse() => new(wait, now + wait, limit, limitName, deployment.Name, status, exception);
+                if (hasNext && budgetLeft)
+                {
+                    _next = NextStep.Failover;
+                    _refusal = Refuse;
+                    ResilienceLog.FailingOver(_rt.Logger, pending.Number, deployment.Name, failure.Reason, failure.Status, pending.Duration, _rt.Deployments[_index + 1].Name);
+                    return null;
+                }
+
+                _next = NextStep.Stop;
+                var refusal = Refuse();
+                _decidedFor = refusal;
+                return refusal;
+            }
+
+            _serverWait = wait;
+        }
+
+        if (!budgetLeft)
+        {
+            _next = NextStep.Stop;
+            ResilienceLog.NotRetried(_rt.Logger, pending.Number, deployment.Name, failure.Reason, failure.Status, pending.Duration);
+            return null;
+        }
+
+        if (hasNext && _attemptsOnCurrent >= _rt.Options.MaxAttemptsPerDeployment)
+        {
+            _next = NextStep.Failover;
+            ResilienceLog.FailingOver(_rt.Logger, pending.Number, deployment.Name, failure.Reason, failure.Status, pending.Duration, _rt.Deployments[_index + 1].Name);
+        }
+        else
+        {
+            _next = NextStep.Retry;
+            ResilienceLog.Retrying(_rt.Logger, pending.Number, deployment.Name, failure.Reason, failure.Status, pending.Duration, failure.ServerWait);
+        }
+
+        return null;
+    }
+
+    /// <summary>The built-in retry's predicate: retry exactly the failures <see cref="Decide"/> chose to retry or fail over from.</summary>
+    public bool ShouldRetry(Exception? exception) =>
+        exception is not null && ReferenceEquals(exception, _decidedFor) && _next is NextStep.Retry or NextStep.Failover;
+
+    /// <summary>The built-in retry's delay: none before a failover, the server's wait when it gave one, else Polly's back-off (<see langword="null"/>).</summary>
+    public TimeSpan? NextDelay() => _next == NextStep.Failover ? TimeSpan.Zero : _serverWait;
+
+    /// <summary>
+    /// Remembers the delay the built-in retry is about to wait, so the attempt records it exactly. Timers run in whole
+    /// milliseconds (<see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> truncates), so that is what is recorded.
+    /// </summary>
+    public void OnRetry(TimeSpan delay) => _plannedWait = TimeSpan.FromMilliseconds(Math.Floor(delay.TotalMilliseconds));
+
+    /// <summary>Records the previous failed attempt, with the wait that followed it, as a new attempt starts.</summary>
+    private void FlushPending(long now, string? nextDeployment)
+    {
+        if (_pending is not { } pending)
+        {
+            return;
+        }
+
+        var wait = _plannedWait ?? _rt.Time.GetElapsedTime(pending.EndTimestamp, now);
+        _plannedWait = null;
+        _pending = null;
+        Record(new MaiAttempt(pending.Number, pending.Deployment, pending.Status, pending.Reason, wait, pending.Duration));
+        ResilienceTelemetry.RecordRetry(pending.Deployment, nextDeployment, pending.Reason, pending.Status);
+    }
+
+    private void RecordSuccess(long end)
+    {
+        var deployment = CurrentDeployment!;
+        Record(new MaiAttempt(CurrentNumber, deployment.Name, 200, "ok", TimeSpan.Zero, _rt.Time.GetElapsedTime(CurrentStart, end)));
+        if (CurrentNumber > 1)
+        {
+            ResilienceLog.SucceededAfterRetries(_rt.Logger, CurrentNumber, deployment.Name);
+        }
+    }
+
+    private void Record(MaiAttempt attempt)
+    {
+        _attempts.Add(attempt);
+        _context?.AddAttempt(attempt);
+    }
+
+    /// <summary>Records a stream's attempt when the stream ends, completes or is abandoned by the caller.</summary>
+    public void RecordStreamEnd(string reason)
+    {
+        if (reason == "ok")
+        {
+            RecordSuccess(_rt.Time.GetTimestamp());
+            return;
+        }
+
+        Record(new MaiAttempt(CurrentNumber, CurrentDeployment?.Name, null, reason, TimeSpan.Zero, _rt.Time.GetElapsedTime(CurrentStart)));
+    }
+
+    /// <summary>Records a stream that failed after its first update and builds the exception that carries what was received.</summary>
+    public Exception InterruptStream(Exception exception, StreamProgress progress)
+    {
+        if (exception is OperationCanceledException && CallerToken.IsCancellationRequested)
+        {
+            RecordStreamEnd("cancelled");
+            return Fail(exception);
+        }
+
+        if (exception is OperationCanceledException && DeadlineExpired)
+        {
+            exception = DeadlineException(exception);
+        }
+
+        var failure = TransientFailureClassifier.Classify(exception, _rt.Options.RetryableStatusCodes, _rt.Time.GetUtcNow(), CancellationToken.None);
+        Record(new MaiAttempt(CurrentNumber, CurrentDeployment?.Name, failure.Status, failure.Reason, TimeSpan.Zero, _rt.Time.GetElapsedTime(CurrentStart)));
+        ResilienceLog.StreamInterrupted(_rt.Logger, CurrentDeployment?.Name, progress.UpdateCount, failure.Reason);
+        return new StreamInterruptedException(CurrentDeployment?.Name, progress.Text, progress.ReasoningText, progress.UpdateCount, progress.Usage, exception)
+        {
+            Attempts = Attempts,
+        };
+    }
+
+    /// <summary>
+    /// Finishes a failed call: records the last attempt, turns the deadline's cancellation into a
+    /// <see cref="TimeoutRejectedException"/>, and attaches the attempts to the exception.
+    /// </summary>
+    /// <returns>The exception to throw: <paramref name="exception"/> itself, or the deadline's timeout.</returns>
+    public Exception Fail(Exception exception)
+    {
+        if (_pending is { } pending)
+        {
+            _pending = null;
+            Record(new MaiAttempt(pending.Number, pending.Deployment, pending.Status, pending.Reason, TimeSpan.Zero, pending.Duration));
+        }
+
+        if (exception is OperationCanceledException && DeadlineExpired)
+        {
+            exception = DeadlineException(exception);
+        }
+
+        var attempts = Attempts;
+        switch (exception)
+        {
+            case RetryAfterTooLongException tooLong:
+                tooLong.Attempts = attempts;
+                break;
+            case StreamInterruptedException interrupted:
+                interrupted.Attempts = attempts;
+                break;
+            default:
+                exception.Data[ResilientChatClient.AttemptsPropertyKey] = attempts;
+                break;
+        }
+
+        return exception;
+    }
+
+    private TimeoutRejectedException DeadlineException(Exception inner)
+    {
+        var total = _rt.Options.TotalTimeout;
+        var timeout = new TimeoutRejectedException($"The call did not complete within TotalTimeout ({total}).", total, inner);
+        timeout.Data[TransientFailureClassifier.TimeoutReasonKey] = "total_timeout";
+        return timeout;
+    }
+}

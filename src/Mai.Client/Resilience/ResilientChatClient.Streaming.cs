@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Polly;
+
+namespace Mai.Client.Resilience;
+
+public sealed partial class ResilientChatClient
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// The stream is retried and failed over only until its first update; that update is the commit point. A later
+    /// failure, or a gap longer than <see cref="MaiResilienceOptions.IdleTimeout"/>, throws
+    /// <see cref="StreamInterruptedException"/> carrying the text, reasoning, update count and usage received.
+    /// </remarks>
+    /// <exception cref="StreamInterruptedException">The stream failed, or went idle, after its first update reached the caller.</exception>
+    /// <exception cref="RetryAfterTooLongException">Before the first update, the service asked for a wait the client may not honour and no deployment was left.</exception>
+    /// <exception cref="Polly.Timeout.TimeoutRejectedException">The call ran past <see cref="MaiResilienceOptions.TotalTimeout"/> before its first update.</exception>
+    /// <exception cref="Polly.CircuitBreaker.BrokenCircuitException">Every deployment left to try had its circuit open.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = Materialize(messages);
+        using var call = new ResilienceCall(_rt, options, cancellationToken);
+        var stream = await StartStreamAsync(call, list, options).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var progress = new StreamProgress();
+            var ended = false;
+            try
+            {
+                while (stream.HasCurrent)
+                {
+                    var update = stream.Current;
+                    progress.Add(update);
+                    yield return update;
+                    if (!await NextUpdateAsync(stream, call, progress).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+
+                ended = true;
+                call.RecordStreamEnd("ok");
+            }
+            finally
+            {
+                if (!ended && !progress.Failed)
+                {
+                    call.RecordStreamEnd("abandoned");
+                }
+            }
+        }
+    }
+
+    private async Task<StreamAttempt> StartStreamAsync(ResilienceCall call, IReadOnlyList<ChatMessage> list, ChatOptions? options)
+    {
+        var context = ResilienceContextPool.Shared.Get(call.Token);
+        context.Properties.Set(ResilienceCall.Key, call);
+        try
+        {
+            return await _rt.Retry.ExecuteAsync(
+                static (_, s) => s.call.ExecuteAttemptAsync(
+                    (client, token) => StreamAttempt.StartAsync(client, s.list, s.options, s.rt.Options.FirstUpdateTimeout, s.rt.Time, token),
+                    isStream: true),
+                context,
+                (call, list, options, rt: _rt)).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            var failure = call.Fail(exception);
+            if (ReferenceEquals(failure, exception))
+            {
+                throw;
+            }
+
+            throw failure;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<bool> NextUpdateAsync(StreamAttempt stream, ResilienceCall call, StreamProgress progress)
+    {
+        try
+        {
+            return await stream.MoveNextAsync(_rt.Options.IdleTimeout, "IdleTimeout", "idle_timeout", _rt.Time, call.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            progress.Failed = true;
+            var failure = call.InterruptStream(exception, progress);
+            if (ReferenceEquals(failure, exception))
+            {
+                throw;
+            }
+
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Telemetry;
+
+namespace Mai.Client.Resilience;
+
+/// <summary>
+/// Retries transient failures, honours the service's requested waits, breaks circuits and fails over between
+/// deployments, under one deadline per call; the only retry layer of the pipeline (driven by Polly v8).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Retried: statuses in <see cref="MaiResilienceOptions.RetryableStatusCodes"/>, connection failures
+/// (<c>RequestFailedException</c> with status 0, <see cref="HttpRequestException"/> without a status, an
+/// <see cref="IOException"/> or socket error inside), this layer's attempt and first-update timeouts, and a
+/// <see cref="TimeoutException"/> or <see cref="OperationCanceledException"/> the caller did not cause. Never retried:
+/// 400 (context length, content filter, bad parameter), 401, 403, 404, 422 and anything not listed, and cancellation by
+/// the caller. How retries and failover combine is described on <see cref="MaiResilienceOptions"/>.
+/// </para>
+/// <para>
+/// A stream is retried or failed over only until its first update reaches the caller; after that a failure, idle
+/// timeout included, surfaces as <see cref="StreamInterruptedException"/> with what was received. No text is replayed.
+/// </para>
+/// <para>
+/// Telemetry: each attempt is recorded as a <see cref="MaiAttempt"/> in the call's <see cref="MaiCallContext"/> (when
+/// attached), on a successful non-streaming <see cref="ChatResponse.AdditionalProperties"/> and on a failure's
+/// <see cref="Exception.Data"/> under <see cref="AttemptsPropertyKey"/>, and on this layer's own exceptions. Events are
+/// logged through <see cref="MaiResilienceOptions.LoggerFactory"/> (category <c>Mai.Client.Resilience</c>, and Polly's
+/// own telemetry); the <c>mai.client.retries</c> counter on the <c>Mai.Client</c> meter counts every attempt after a
+/// call's first, tagged <c>mai.deployment</c>, <c>mai.next_deployment</c>, <c>error.type</c>, <c>mai.retry.kind</c>
+/// (<c>retry</c> or <c>failover</c>) and <c>http.response.status_code</c>.
+/// </para>
+/// <para>The client owns its deployments' clients and disposes them. It is thread-safe; circuit breakers are shared by all calls.</para>
+/// </remarks>
+public sealed partial class ResilientChatClient : DelegatingChatClient
+{
+    /// <summary>The key under which the call's attempts (<see cref="IReadOnlyList{T}"/> of <see cref="MaiAttempt"/>) are stored in <see cref="ChatResponse.AdditionalProperties"/> and <see cref="Exception.Data"/>.</summary>
+    public const string AttemptsPropertyKey = "mai.attempts";
+
+    private readonly ResilienceRuntime _rt;
+
+    /// <summary>Initializes a new instance around one unnamed deployment.</summary>
+    /// <param name="innerClient">The client below this layer.</param>
+    /// <param name="options">The options, validated and copied here; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it and its value.</exception>
+    public ResilientChatClient(IChatClient innerClient, MaiResilienceOptions? options)
+        : base(innerClient)
+    {
+        _rt = CreateRuntime([(null, innerClient)], options);
+    }
+
+    /// <summary>Initializes a new instance that fails over between named deployments; the first one is the primary.</summary>
+    /// <param name="deployments">The deployments, in failover order, with unique non-empty names.</param>
+    /// <param name="options">The options, validated and copied here; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="deployments"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="deployments"/> is empty, holds a null entry, client or blank or duplicate name, or an option is invalid.</exception>
+    public ResilientChatClient(IReadOnlyList<ResilientDeployment> deployments, MaiResilienceOptions? options)
+        : base(CheckDeployments(deployments))
+    {
+        _rt = CreateRuntime([.. deployments.Select(d => ((string?)d.Name, d.Client))], options);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var client in _rt.Deployments.Select(d => d.Client).Distinct().Where(c => !ReferenceEquals(c, InnerClient)))
+            {
+                client.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="RetryAfterTooLongException">The service asked for a wait the client may not honour and no deployment was left.</exception>
+    /// <exception cref="Polly.Timeout.TimeoutRejectedException">The call ran past <see cref="MaiResilienceOptions.TotalTimeout"/>.</exception>
+    /// <exception cref="BrokenCircuitException">Every deployment left to try had its circuit open.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Any other exception is the last attempt's own, with the attempts in <see cref="Exception.Data"/> under <see cref="AttemptsPropertyKey"/>.</remarks>
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = Materialize(messages);
+        using var call = new ResilienceCall(_rt, options, cancellationToken);
+        var context = ResilienceContextPool.Shared.Get(call.Token);
+        context.Properties.Set(ResilienceCall.Key, call);
+        try
+        {
+            var response = await _rt.Retry.ExecuteAsync(
+                static (_, s) => s.call.ExecuteAttemptAsync((client, token) => client.GetResponseAsync(s.list, s.options, token), isStream: false),
+                context,
+                (call, list, options)).ConfigureAwait(false);
+            response.AdditionalProperties ??= [];
+            response.AdditionalProperties[AttemptsPropertyKey] = call.Attempts;
+            return response;
+        }
+        catch (Exception exception)
+        {
+            var failure = call.Fail(exception);
+            if (ReferenceEquals(failure, exception))
+            {
+                throw;
+            }
+
+            throw failure;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static IReadOnlyList<ChatMessage> Materialize(IEnumerable<ChatMessage> messages) =>
+        messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+
+    private static IChatClient CheckDeployments(IReadOnlyList<ResilientDeployment> deployments)
+    {
+        ArgumentNullException.ThrowIfNull(deployments);
+        if (deployments.Count == 0)
+        {
+            throw new ArgumentException("At least one deployment is required.", nameof(deployments));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < deployments.Count; i++)
+        {
+            var d = deployments[i] ?? throw new ArgumentException($"deployments[{i}] is null.", nameof(deployments));
+            if (string.IsNullOrWhiteSpace(d.Name))
+            {
+                throw new ArgumentException($"deployments[{i}].Name must not be blank; it was '{d.Name}'.", nameof(deployments));
+            }
+
+            if (d.Client is null)
+            {
+                throw new ArgumentException($"deployments[{i}].Client ('{d.Name}') is null.", nameof(deployments));
+            }
+
+            if (!names.Add(d.Name))
+            {
+                throw new ArgumentException($"deployments[{i}].Name '{d.Name}' is used twice; names must be unique.", nameof(deployments));
+            }
+        }
+
+        return deployments[0].Client;
+    }
+
+    private static ResilienceRuntime CreateRuntime((string? Name, IChatClient Client)[] deployments, MaiResilienceOptions? options)
+    {
+        var validated = (options ?? new MaiResilienceOptions()).Validate();
+        var logger = validated.LoggerFactory?.CreateLogger("Mai.Client.Resilience") ?? NullLogger.Instance;
+        var states = deployments.Select(d => new DeploymentState(d.Name, d.Client, BuildBreaker(validated, d.Name, logger))).ToArray();
+        return new ResilienceRuntime(validated, states, validated.Pipeline ?? BuildRetry(validated), logger);
+    }
+
+    private static ResiliencePipeline BuildRetry(ValidatedResilienceOptions o)
+    {
+        var builder = new ResiliencePipelineBuilder { Name = "Mai.Client.Resilience", TimeProvider = o.TimeProvider };
+        if (o.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                Name = "mai-retry",
+                MaxRetryAttempts = o.MaxRetries,
+                Delay = o.BaseDelay,
+                MaxDelay = o.MaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = static args => new(ResilienceCall.From(args.Context)?.ShouldRetry(args.Outcome.Exception) == true),
+                DelayGenerator = static args => new(ResilienceCall.From(args.Context)?.NextDelay()),
+                OnRetry = static args =>
+                {
+                    ResilienceCall.From(args.Context)?.OnRetry(args.RetryDelay);
+                    return default;
+                },
+            });
+        }
+
+        ConfigureTelemetry(builder, o);
+
+        return builder.Build();
+    }
+
+    private static ResiliencePipeline BuildBreaker(ValidatedResilienceOptions o, string? name, ILogger logger)
+    {
+        var builder = new ResiliencePipelineBuilder { Name = "Mai.Client.Resilience.Deployment", InstanceName = name, TimeProvider = o.TimeProvider };
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            Name = "mai-circuit-breaker",
+            FailureRatio = o.CircuitBreakerFailureRatio,
+            MinimumThroughput = o.CircuitBreakerMinimumThroughput,
+            SamplingDuration = o.CircuitBreakerSamplingDuration,
+            BreakDuration = o.CircuitBreakerBreakDuration,
+            ShouldHandle = args => new(args.Outcome.Exception is { } e && IsBreakerFailure(e, o, args.Context.CancellationToken)),
+            OnOpened = args =>
+            {
+                ResilienceLog.CircuitOpened(logger, name, args.BreakDuration);
+                return default;
+            },
+            OnHalfOpened = _ =>
+            {
+                ResilienceLog.CircuitHalfOpened(logger, name);
+                return default;
+            },
+            OnClosed = _ =>
+            {
+                ResilienceLog.CircuitClosed(logger, name);
+                return default;
+            },
+        });
+        ConfigureTelemetry(builder, o);
+
+        return builder.Build();
+    }
+
+    /// <summary>Adds Polly's own logs and metrics, with results shown by type only: an answer's text never reaches a log.</summary>
+    private static void ConfigureTelemetry(ResiliencePipelineBuilder builder, ValidatedResilienceOptions o)
+    {
+        if (o.LoggerFactory is { } loggerFactory)
+        {
+            builder.ConfigureTelemetry(new TelemetryOptions
+            {
+                LoggerFactory = loggerFactory,
+                ResultFormatter = static (_, result) => result?.GetType().Name,
+            });
+        }
+    }
+
+    private static bool IsBreakerFailure(Exception exception, ValidatedResilienceOptions o, CancellationToken token) =>
+        exception is RetryAfterTooLongException
+        || TransientFailureClassifier.Classify(exception, o.RetryableStatusCodes, o.TimeProvider.GetUtcNow(), token).IsTransient;
+}

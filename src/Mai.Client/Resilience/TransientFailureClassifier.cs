@@ -1,0 +1,75 @@
+using System.ClientModel;
+using System.Collections.Frozen;
+using System.Net.Sockets;
+using Azure;
+using Polly.Timeout;
+
+namespace Mai.Client.Resilience;
+
+/// <summary>
+/// Decides whether a failed attempt is worth another one. Transient: a status on the allow-list, no response at all
+/// (connection refused, reset, DNS, TLS), our own attempt timeouts, and a timeout or cancellation the caller did not ask
+/// for. Everything else is permanent, and the caller's cancellation is never retried.
+/// </summary>
+internal static class TransientFailureClassifier
+{
+    /// <summary>The <see cref="Exception.Data"/> key that carries the reason code of a timeout this layer raised.</summary>
+    public const string TimeoutReasonKey = "mai.timeout";
+
+    public static AttemptFailure Classify(Exception exception, FrozenSet<int> retryableStatusCodes, DateTimeOffset now, CancellationToken callToken)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        switch (exception)
+        {
+            case OperationCanceledException when callToken.IsCancellationRequested:
+                return new(false, null, "cancelled", null);
+            case RetryAfterTooLongException tooLong:
+                return new(false, tooLong.Status, "retry_after_too_long", tooLong.RetryAfter);
+            case StreamInterruptedException:
+                return new(false, null, "stream_interrupted", null);
+            case TimeoutRejectedException rejected:
+                return new(true, null, rejected.Data[TimeoutReasonKey] as string ?? "timeout", null);
+            case RequestFailedException rfe:
+                return FromStatus(rfe.Status, rfe.ErrorCode, retryableStatusCodes, now, rfe.GetRawResponse() is { } r ? name => r.Headers.TryGetValue(name, out var v) ? v : null : null);
+            case ClientResultException cre:
+                return FromStatus(cre.Status, null, retryableStatusCodes, now, cre.GetRawResponse() is { } pr ? name => pr.Headers.TryGetValue(name, out var v) ? v : null : null);
+            case HttpRequestException { StatusCode: { } code }:
+                return FromStatus((int)code, null, retryableStatusCodes, now, null);
+            case HttpRequestException:
+                return new(true, null, "connection_failure", null);
+            case TimeoutException:
+            case OperationCanceledException:
+                // Nobody cancelled the call: a network timeout (the SDK reports it as TaskCanceledException).
+                return new(true, null, "timeout", null);
+            case IOException or SocketException:
+                return new(true, null, "connection_failure", null);
+        }
+
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is IOException or SocketException or HttpRequestException { StatusCode: null })
+            {
+                return new(true, null, "connection_failure", null);
+            }
+        }
+
+        return new(false, null, exception.GetType().Name, null);
+    }
+
+    private static AttemptFailure FromStatus(int status, string? errorCode, FrozenSet<int> retryable, DateTimeOffset now, Func<string, string?>? headers)
+    {
+        if (status == 0)
+        {
+            return new(true, null, "connection_failure", null);
+        }
+
+        var reason = string.IsNullOrEmpty(errorCode) ? $"http_{status}" : errorCode;
+        if (!retryable.Contains(status))
+        {
+            return new(false, status, reason, null);
+        }
+
+        var wait = headers is null ? null : RetryAfterHeaders.GetServerWait(headers, now);
+        return new(true, status, reason, wait);
+    }
+}
