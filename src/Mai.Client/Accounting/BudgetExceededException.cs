@@ -45,6 +45,15 @@ public sealed class BudgetExceededException : InvalidOperationException
         ResetsAt = resetsAt;
     }
 
+    private BudgetExceededException(string message, string scope, string limit, decimal limitValue, string unit)
+        : base(message)
+    {
+        Scope = scope;
+        Limit = limit;
+        LimitValue = limitValue;
+        Unit = unit;
+    }
+
     /// <summary>Gets who the refused budget belongs to, e.g. <c>tenant 'acme'</c> or <c>deployment 'gpt4o-east'</c>.</summary>
     public string Scope { get; }
 
@@ -65,6 +74,14 @@ public sealed class BudgetExceededException : InvalidOperationException
 
     /// <summary>Gets when the limit's window starts over, or <see langword="null"/> for a total limit.</summary>
     public DateTimeOffset? ResetsAt { get; }
+
+    internal static BudgetExceededException Unpriced(string scope, string limit, decimal limitValue, string currency, string? model) => new(
+        $"Budget exceeded for {scope}: the limit is {limit}, but model '{model ?? "(unknown)"}' has no price, so its cost cannot be checked against the limit. " +
+        "Add a price for it to the PriceTable (or set BudgetOptions.RefuseUnpricedModels = false). No request was sent.",
+        scope,
+        limit,
+        limitValue,
+        currency);
 
     private static string Format(decimal value) => value.ToString("#,0.########", System.Globalization.CultureInfo.InvariantCulture);
 }
