@@ -85,10 +85,13 @@ internal sealed class DeploymentRateLimiter : IDisposable
 
     private static long Available(SlidingWindowRateLimiter limiter) => limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
 
+    // The limiter checks real (Stopwatch) time even on manual TryReplenish and skips a replenish that comes sooner than
+    // Window / SegmentsPerWindow. A one-tick window makes that period zero, so the TimeProvider timer alone moves the window
+    // one 10 s segment per tick: a permit comes back six segments (one minute of TimeProvider time) after it was taken.
     private static SlidingWindowRateLimiter Create(int limit) => new(new SlidingWindowRateLimiterOptions
     {
         PermitLimit = limit,
-        Window = AccountingDefaults.QuotaWindow,
+        Window = TimeSpan.FromTicks(1),
         SegmentsPerWindow = AccountingDefaults.QuotaSegments,
         QueueLimit = 0,
         AutoReplenishment = false,

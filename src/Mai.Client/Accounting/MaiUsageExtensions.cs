@@ -12,7 +12,7 @@ public static class MaiUsageExtensions
     public static MaiUsage? GetMaiUsage(this ChatResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return Read(response.AdditionalProperties);
+        return Read(response.AdditionalProperties) ?? response.Messages.Select(m => Read(m.AdditionalProperties)).LastOrDefault(u => u is not null);
     }
 
     /// <summary>Gets the usage the metering layer attached to the final update of a stream.</summary>

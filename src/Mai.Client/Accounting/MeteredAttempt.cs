@@ -32,8 +32,6 @@ internal sealed class MeteredAttempt
 
     public string? ResponseId { get; set; }
 
-    public string? MessageId { get; set; }
-
     public string? ResponseModel { get; set; }
 
     public int UpdateCount { get; set; }
@@ -48,7 +46,6 @@ internal sealed class MeteredAttempt
     {
         UpdateCount++;
         ResponseId ??= update.ResponseId;
-        MessageId = update.MessageId ?? MessageId;
         ResponseModel = update.ModelId ?? ResponseModel;
         foreach (var content in update.Contents)
         {

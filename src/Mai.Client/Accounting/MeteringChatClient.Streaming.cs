@@ -86,9 +86,8 @@ public sealed partial class MeteringChatClient
     {
         var update = new ChatResponseUpdate
         {
+            // No MessageId/ModelId: ToChatResponse() then puts these properties on the response, not on a message.
             ResponseId = attempt.ResponseId,
-            MessageId = attempt.MessageId,
-            ModelId = attempt.ResponseModel,
             AdditionalProperties = new() { [MaiUsage.PropertyKey] = usage },
         };
         if (usage.IsEstimated)

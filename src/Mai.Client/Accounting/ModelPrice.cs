@@ -35,6 +35,6 @@ public sealed class ModelPrice
         Currency = Currency,
         AsOf = AsOf,
         Source = Source,
-        Aliases = [.. Aliases],
+        Aliases = [.. Aliases ?? []],
     };
 }

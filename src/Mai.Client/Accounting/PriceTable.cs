@@ -38,21 +38,29 @@ public sealed class PriceTable
             userNames.UnionWith(price.Aliases ?? []);
         }
 
+        var copies = user.ToDictionary(e => e.Key, e => e.Value.Copy(), StringComparer.OrdinalIgnoreCase);
         if (options.IncludeDefaults)
         {
             foreach (var (id, price) in DefaultPrices.Create())
             {
-                // A user entry that names a default (by id or alias) replaces the whole default entry.
-                if (!userNames.Contains(id) && !price.Aliases.Any(userNames.Contains))
+                if (copies.TryGetValue(id, out var replacement))
+                {
+                    // The user re-priced this model: its dated aliases follow the user's price, unless the user priced them separately.
+                    foreach (var alias in price.Aliases.Where(a => !userNames.Contains(a)))
+                    {
+                        replacement.Aliases.Add(alias);
+                    }
+                }
+                else if (!price.Aliases.Any(userNames.Contains))
                 {
                     Add(id, price);
                 }
             }
         }
 
-        foreach (var (id, price) in user)
+        foreach (var (id, price) in copies)
         {
-            Add(id, price.Copy());
+            Add(id, price);
         }
 
         var currencies = _byName.Values.Select(p => p.Currency).Distinct(StringComparer.OrdinalIgnoreCase).ToList();

@@ -25,6 +25,9 @@ public sealed class TokenEstimator
     private const int TokensPerName = 1;
     private const int ReplyPrimingTokens = 3;
 
+    // Compact JSON, as tool-call arguments travel on the wire (AIJsonUtilities.DefaultOptions is indented).
+    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     private static readonly ConcurrentDictionary<string, Lazy<TokenEstimator>> ByEncoding = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly Tokenizer _tokenizer;
@@ -104,13 +107,13 @@ public sealed class TokenEstimator
     };
 
     internal static string? SerializeArguments(IDictionary<string, object?>? arguments) =>
-        arguments is null || arguments.Count == 0 ? null : JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+        arguments is null || arguments.Count == 0 ? null : JsonSerializer.Serialize(arguments, CompactJson.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
     internal static string? SerializeResult(object? result) => result switch
     {
         null => null,
         string s => s,
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString(),
-        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(result.GetType())),
+        _ => JsonSerializer.Serialize(result, CompactJson.GetTypeInfo(result.GetType())),
     };
 }
