@@ -1,3 +1,4 @@
+using Mai.Client.Accounting;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client;
@@ -20,6 +21,7 @@ public sealed class MaiCallContext
 
     private readonly Lock _gate = new();
     private readonly List<MaiAttempt> _attempts = [];
+    private readonly List<UsageRecord> _usage = [];
 
     /// <summary>Gets a snapshot of the attempts recorded so far, in order.</summary>
     public IReadOnlyList<MaiAttempt> Attempts
@@ -42,6 +44,30 @@ public sealed class MaiCallContext
         lock (_gate)
         {
             _attempts.Add(attempt);
+        }
+    }
+
+    /// <summary>Gets a snapshot of the usage records the metering layer added for this call (one per billed attempt), in order.</summary>
+    public IReadOnlyList<UsageRecord> UsageRecords
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _usage];
+            }
+        }
+    }
+
+    /// <summary>Adds the usage record of one attempt.</summary>
+    /// <param name="record">The record.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is <see langword="null"/>.</exception>
+    public void AddUsage(UsageRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        lock (_gate)
+        {
+            _usage.Add(record);
         }
     }
 

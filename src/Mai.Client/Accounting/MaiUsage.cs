@@ -1,0 +1,80 @@
+using Microsoft.Extensions.AI;
+
+namespace Mai.Client.Accounting;
+
+/// <summary>
+/// The token usage of one attempt (or the sum of several), with a flag that tells whether any count was estimated
+/// by the client because the service reported none.
+/// </summary>
+/// <remarks>
+/// <para>Reasoning tokens are part of <see cref="OutputTokenCount"/> and cached tokens are part of
+/// <see cref="InputTokenCount"/>, exactly as the service reports them: they are never added on top.</para>
+/// <para>The metering layer attaches the attempt's <see cref="MaiUsage"/> to the <see cref="ChatResponse"/> it returns and
+/// to the final <see cref="ChatResponseUpdate"/> of a stream under <see cref="PropertyKey"/>; read it with
+/// <see cref="MaiUsageExtensions.GetMaiUsage(ChatResponse)"/>.</para>
+/// </remarks>
+/// <param name="InputTokenCount">Prompt tokens, cached ones included.</param>
+/// <param name="OutputTokenCount">Completion tokens, reasoning ones included.</param>
+/// <param name="ReasoningTokenCount">The part of <paramref name="OutputTokenCount"/> spent on reasoning.</param>
+/// <param name="CachedInputTokenCount">The part of <paramref name="InputTokenCount"/> served from the prompt cache.</param>
+/// <param name="TotalTokenCount">Total tokens as reported by the service (input + output when it reported none).</param>
+/// <param name="IsEstimated"><see langword="true"/> when at least one of the input or output counts was estimated with the tokenizer.</param>
+public sealed record MaiUsage(
+    long InputTokenCount,
+    long OutputTokenCount,
+    long ReasoningTokenCount,
+    long CachedInputTokenCount,
+    long TotalTokenCount,
+    bool IsEstimated)
+{
+    /// <summary>The <c>AdditionalProperties</c> key under which the metering layer attaches a <see cref="MaiUsage"/> to responses and updates.</summary>
+    public const string PropertyKey = "mai.usage";
+
+    /// <summary>Gets a usage with every count at zero, not estimated.</summary>
+    public static MaiUsage Zero { get; } = new(0, 0, 0, 0, 0, false);
+
+    /// <summary>Converts the usage the service reported into a <see cref="MaiUsage"/> (not estimated).</summary>
+    /// <param name="usage">The reported usage.</param>
+    /// <returns>The counts, with nulls read as zero and a missing total computed as input + output.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="usage"/> is <see langword="null"/>.</exception>
+    public static MaiUsage FromUsageDetails(UsageDetails usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        var input = usage.InputTokenCount ?? 0;
+        var output = usage.OutputTokenCount ?? 0;
+        return new MaiUsage(
+            input,
+            output,
+            usage.ReasoningTokenCount ?? 0,
+            usage.CachedInputTokenCount ?? 0,
+            usage.TotalTokenCount ?? (input + output),
+            false);
+    }
+
+    /// <summary>Converts this usage into the M.E.AI <see cref="UsageDetails"/> shape.</summary>
+    /// <returns>A new <see cref="UsageDetails"/> carrying the five counts.</returns>
+    public UsageDetails ToUsageDetails() => new()
+    {
+        InputTokenCount = InputTokenCount,
+        OutputTokenCount = OutputTokenCount,
+        ReasoningTokenCount = ReasoningTokenCount,
+        CachedInputTokenCount = CachedInputTokenCount,
+        TotalTokenCount = TotalTokenCount,
+    };
+
+    /// <summary>Adds two usages count by count; the sum is estimated when either part is.</summary>
+    /// <param name="other">The usage to add.</param>
+    /// <returns>The sum.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="other"/> is <see langword="null"/>.</exception>
+    public MaiUsage Add(MaiUsage other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new MaiUsage(
+            InputTokenCount + other.InputTokenCount,
+            OutputTokenCount + other.OutputTokenCount,
+            ReasoningTokenCount + other.ReasoningTokenCount,
+            CachedInputTokenCount + other.CachedInputTokenCount,
+            TotalTokenCount + other.TotalTokenCount,
+            IsEstimated || other.IsEstimated);
+    }
+}

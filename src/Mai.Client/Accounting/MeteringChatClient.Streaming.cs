@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Mai.Client.Accounting;
+
+/// <content>Streaming: the enumeration is wrapped so the attempt is recorded exactly once, when the stream completes, fails or is abandoned.</content>
+public sealed partial class MeteringChatClient
+{
+    /// <inheritdoc/>
+    /// <remarks>When the stream completes, one extra update is yielded carrying the attempt's <see cref="MaiUsage"/> under
+    /// <see cref="MaiUsage.PropertyKey"/>; when the service reported no usage it also carries the estimate as a <see cref="UsageContent"/>.</remarks>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var attempt = Begin(messages, options, streaming: true);
+        IAsyncEnumerator<ChatResponseUpdate> enumerator;
+        try
+        {
+            enumerator = base.GetStreamingResponseAsync(attempt.Messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            await FinishAsync(attempt, ex, abandoned: false).ConfigureAwait(false);
+            throw;
+        }
+
+        MaiUsage? usage = null;
+        try
+        {
+            while (true)
+            {
+                ChatResponseUpdate update;
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    update = enumerator.Current;
+                }
+                catch (Exception ex)
+                {
+                    await FinishAsync(attempt, ex, abandoned: false).ConfigureAwait(false);
+                    throw;
+                }
+
+                if (attempt.UpdateCount == 0)
+                {
+                    attempt.TimeToFirstChunk = _timeProvider.GetElapsedTime(attempt.StartTimestamp);
+                }
+
+                attempt.Observe(update);
+                CorrectQuota(update.AdditionalProperties);
+                yield return update;
+            }
+
+            usage = await FinishAsync(attempt, null, abandoned: false).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                if (!attempt.Recorded)
+                {
+                    // The caller stopped enumerating (or disposed) before the stream ended.
+                    await FinishAsync(attempt, null, abandoned: true).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (usage is not null)
+        {
+            yield return CreateUsageUpdate(attempt, usage);
+        }
+    }
+
+    private static ChatResponseUpdate CreateUsageUpdate(MeteredAttempt attempt, MaiUsage usage)
+    {
+        var update = new ChatResponseUpdate
+        {
+            // No MessageId/ModelId: ToChatResponse() then puts these properties on the response, not on a message.
+            ResponseId = attempt.ResponseId,
+            AdditionalProperties = new() { [MaiUsage.PropertyKey] = usage },
+        };
+        if (usage.IsEstimated)
+        {
+            update.Contents.Add(new UsageContent(usage.ToUsageDetails())
+            {
+                AdditionalProperties = new() { [MaiUsage.PropertyKey] = usage },
+            });
+        }
+
+        return update;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mai.Client.Accounting;
+
+/// <summary>
+/// Meters every attempt sent to ONE deployment: usage (reported by the service, or estimated with the tokenizer and marked so),
+/// cost from the price table, one <see cref="UsageRecord"/> in the ledger and the call's <see cref="MaiCallContext"/>, GenAI
+/// metrics and a span. Before sending it also applies the deployment's context-window guard and client-side TPM/RPM quota.
+/// </summary>
+/// <remarks>
+/// <para>Place it right above the transport (and reasoning) of one deployment, below the resilience layer, so it sees each attempt.</para>
+/// <para>Billing rules: an attempt that produced output or got a 200 is recorded once (estimated where the service reported no
+/// usage: a stream cut mid-way, a stream the caller abandoned); an attempt answered with an HTTP error status (4xx/5xx) is recorded
+/// once with zero tokens and outcome <see cref="UsageOutcome.Rejected"/>, because Azure bills no tokens for it; an attempt that never
+/// got a response (connection refused: <c>RequestFailedException.Status == 0</c>, <see cref="HttpRequestException"/> without a status,
+/// or a cancellation before any output) records nothing.</para>
+/// <para>Rate-limit headers: when the transport copies <c>x-ratelimit-remaining-tokens</c> / <c>x-ratelimit-remaining-requests</c>
+/// into the response's or an update's <c>AdditionalProperties</c> under <see cref="RemainingTokensKey"/> /
+/// <see cref="RemainingRequestsKey"/>, the client-side quota is lowered to match.</para>
+/// <para>Thread-safe.</para>
+/// </remarks>
+public sealed partial class MeteringChatClient : DelegatingChatClient
+{
+    /// <summary>The <c>AdditionalProperties</c> key (on a response or update) where the transport puts <c>x-ratelimit-remaining-tokens</c>.</summary>
+    public const string RemainingTokensKey = "mai.ratelimit.remaining_tokens";
+
+    /// <summary>The <c>AdditionalProperties</c> key (on a response or update) where the transport puts <c>x-ratelimit-remaining-requests</c>.</summary>
+    public const string RemainingRequestsKey = "mai.ratelimit.remaining_requests";
+
+    private readonly string _deployment;
+    private readonly string _model;
+    private readonly PriceTable _prices;
+    private readonly UsageLedger? _ledger;
+    private readonly TokenEstimator _estimator;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _providerName;
+    private readonly string? _serverAddress;
+    private readonly int? _serverPort;
+    private readonly bool _reportEstimated;
+    private readonly int? _contextWindow;
+    private readonly int _defaultOutputReservation;
+    private readonly DeploymentRateLimiter? _quota;
+    private readonly MaiTelemetry _telemetry;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="MeteringChatClient"/> class.</summary>
+    /// <param name="innerClient">The transport (and reasoning) client of the deployment.</param>
+    /// <param name="deployment">The deployment name the attempts go to.</param>
+    /// <param name="model">The model id the deployment serves (used for prices, the estimator and <c>gen_ai.request.model</c>).</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <param name="meterFactory">Creates the <c>Mai.Client</c> meter; <see langword="null"/> uses a shared static meter.</param>
+    /// <param name="loggerFactory">Creates the logger; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="deployment"/> or <paramref name="model"/> is empty, or an option is invalid (the message names it).</exception>
+    public MeteringChatClient(IChatClient innerClient, string deployment, string model, MeteringOptions? options = null, IMeterFactory? meterFactory = null, ILoggerFactory? loggerFactory = null)
+        : base(innerClient)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(deployment);
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        options ??= new MeteringOptions();
+        Validate(options);
+        _deployment = deployment;
+        _model = model;
+        _prices = options.PriceTable;
+        _ledger = options.Ledger;
+        _estimator = options.TokenEstimator ?? TokenEstimator.Default;
+        _timeProvider = options.TimeProvider;
+        _providerName = options.ProviderName;
+        _serverAddress = options.Endpoint?.Host;
+        _serverPort = options.Endpoint?.Port;
+        _reportEstimated = options.ReportEstimatedUsage;
+        _contextWindow = options.ContextWindowTokens;
+        _defaultOutputReservation = options.DefaultOutputTokenReservation;
+        _quota = options.TokensPerMinute is null && options.RequestsPerMinute is null
+            ? null
+            : new DeploymentRateLimiter(deployment, options.TokensPerMinute, options.RequestsPerMinute, _timeProvider);
+        _telemetry = new MaiTelemetry(meterFactory, _prices.Currency);
+        _logger = loggerFactory?.CreateLogger<MeteringChatClient>() ?? NullLogger<MeteringChatClient>.Instance;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var attempt = Begin(messages, options, streaming: false);
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(attempt.Messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await FinishAsync(attempt, ex, abandoned: false).ConfigureAwait(false);
+            throw;
+        }
+
+        attempt.ResponseId = response.ResponseId;
+        attempt.ResponseModel = response.ModelId;
+        attempt.ReportedUsage = response.Usage;
+        attempt.Output.Add(response.Messages);
+        CorrectQuota(response.AdditionalProperties);
+        var usage = await FinishAsync(attempt, null, abandoned: false).ConfigureAwait(false);
+        if (usage is not null)
+        {
+            if (usage.IsEstimated)
+            {
+                response.Usage = usage.ToUsageDetails();
+            }
+
+            response.AdditionalProperties ??= [];
+            response.AdditionalProperties[MaiUsage.PropertyKey] = usage;
+        }
+
+        return response;
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _quota?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private MeteredAttempt Begin(IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var attempt = new MeteredAttempt(list, options, streaming);
+        if (_contextWindow is { } window)
+        {
+            var prompt = attempt.PromptTokens(_estimator);
+            var maxOutput = options?.MaxOutputTokens ?? 0;
+            if ((long)prompt + maxOutput > window)
+            {
+                throw new ContextWindowExceededException(_model, window, prompt, maxOutput);
+            }
+        }
+
+        _quota?.Admit(attempt.PromptTokens(_estimator) + (options?.MaxOutputTokens ?? _defaultOutputReservation));
+        attempt.Activity = StartActivity(options, streaming);
+        attempt.StartTimestamp = _timeProvider.GetTimestamp();
+        return attempt;
+    }
+
+    private Activity? StartActivity(ChatOptions? options, bool streaming)
+    {
+        var requestModel = options?.ModelId ?? _model;
+        var activity = MaiTelemetry.ActivitySource.StartActivity($"{MaiTelemetry.Chat} {requestModel}", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MaiTelemetry.OperationName, MaiTelemetry.Chat)
+                .SetTag(MaiTelemetry.ProviderName, _providerName)
+                .SetTag(MaiTelemetry.RequestModel, requestModel)
+                .SetTag(MaiTelemetry.Deployment, _deployment)
+                .SetTag("mai.streaming", streaming);
+            if (_serverAddress is not null)
+            {
+                activity.SetTag(MaiTelemetry.ServerAddress, _serverAddress).SetTag(MaiTelemetry.ServerPort, _serverPort);
+            }
+        }
+
+        return activity;
+    }
+
+    private static void Validate(MeteringOptions options)
+    {
+        if (options.PriceTable is null)
+        {
+            throw new ArgumentException("MeteringOptions.PriceTable must not be null.", nameof(options));
+        }
+
+        if (options.TimeProvider is null)
+        {
+            throw new ArgumentException("MeteringOptions.TimeProvider must not be null.", nameof(options));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ProviderName))
+        {
+            throw new ArgumentException("MeteringOptions.ProviderName must not be empty.", nameof(options));
+        }
+
+        CheckPositive(options.ContextWindowTokens, nameof(MeteringOptions.ContextWindowTokens), nameof(options));
+        CheckPositive(options.TokensPerMinute, nameof(MeteringOptions.TokensPerMinute), nameof(options));
+        CheckPositive(options.RequestsPerMinute, nameof(MeteringOptions.RequestsPerMinute), nameof(options));
+        if (options.DefaultOutputTokenReservation < 0)
+        {
+            throw new ArgumentException($"MeteringOptions.DefaultOutputTokenReservation must not be negative (was {options.DefaultOutputTokenReservation}).", nameof(options));
+        }
+    }
+
+    private static void CheckPositive(int? value, string property, string paramName)
+    {
+        if (value is <= 0)
+        {
+            throw new ArgumentException($"MeteringOptions.{property} must be positive when set (was {value}).", paramName);
+        }
+    }
+}
