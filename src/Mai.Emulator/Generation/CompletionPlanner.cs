@@ -28,7 +28,7 @@ internal static class CompletionPlanner
                 : request.Format switch
                 {
                     OutputFormat.JsonObject => JsonObjectAnswer(rng, topic, model.AnswerWords),
-                    OutputFormat.JsonSchema => JsonValueGenerator.Generate(request.Schema, rng, topic),
+                    OutputFormat.JsonSchema => JsonValueGenerator.Generate(request.Schema, rng, topic, TextGenerator.ProperNoun(lastUser)),
                     _ => TextGenerator.Answer(rng, topic, model.AnswerWords),
                 };
             answer = ApplyStop(answer, request.Stop);
@@ -117,7 +117,7 @@ internal static class CompletionPlanner
         return chosen.Select(t => new ToolCallData(
             model.ToolCalls == ToolCallStyle.Mistral ? rng.NextId(9) : "call_" + rng.NextId(24),
             t.Name,
-            JsonValueGenerator.Generate(t.Parameters, rng, topic))).ToList();
+            JsonValueGenerator.Generate(t.Parameters, rng, topic, TextGenerator.ProperNoun(lastUser)))).ToList();
     }
 
     private static List<ToolCallData> TruncateCalls(List<ToolCallData> calls, int budget)

@@ -8,14 +8,14 @@ internal static class JsonValueGenerator
 {
     private const int MaxDepth = 6;
 
-    public static string Generate(JsonElement? schema, DeterministicRandom rng, string topic)
+    public static string Generate(JsonElement? schema, DeterministicRandom rng, string topic, string? properNoun = null)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, WireJson.WriterOptions))
         {
             if (schema is { ValueKind: JsonValueKind.Object } s)
             {
-                Write(w, s, s, rng, topic, null, 0);
+                Write(w, s, s, rng, new Topic(topic, properNoun), null, 0);
             }
             else
             {
@@ -27,7 +27,7 @@ internal static class JsonValueGenerator
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void Write(Utf8JsonWriter w, JsonElement schema, JsonElement root, DeterministicRandom rng, string topic, string? name, int depth)
+    private static void Write(Utf8JsonWriter w, JsonElement schema, JsonElement root, DeterministicRandom rng, Topic topic, string? name, int depth)
     {
         schema = Resolve(schema, root);
         if (schema.TryGetProperty("const", out var constant))
@@ -78,7 +78,7 @@ internal static class JsonValueGenerator
         }
     }
 
-    private static void WriteObject(Utf8JsonWriter w, JsonElement schema, JsonElement root, DeterministicRandom rng, string topic, int depth)
+    private static void WriteObject(Utf8JsonWriter w, JsonElement schema, JsonElement root, DeterministicRandom rng, Topic topic, int depth)
     {
         w.WriteStartObject();
         var required = schema.TryGetProperty("required", out var req) && req.ValueKind == JsonValueKind.Array
@@ -100,7 +100,7 @@ internal static class JsonValueGenerator
         w.WriteEndObject();
     }
 
-    private static void WriteArray(Utf8JsonWriter w, JsonElement schema, JsonElement root, DeterministicRandom rng, string topic, string? name, int depth)
+    private static void WriteArray(Utf8JsonWriter w, JsonElement schema, JsonElement root, DeterministicRandom rng, Topic topic, string? name, int depth)
     {
         var min = IntProp(schema, "minItems") ?? 0;
         var max = IntProp(schema, "maxItems") ?? Math.Max(min, 3);
@@ -122,7 +122,7 @@ internal static class JsonValueGenerator
         w.WriteEndArray();
     }
 
-    private static string StringFor(JsonElement schema, DeterministicRandom rng, string topic, string? name)
+    private static string StringFor(JsonElement schema, DeterministicRandom rng, Topic topic, string? name)
     {
         var format = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
         var value = format switch
@@ -131,7 +131,7 @@ internal static class JsonValueGenerator
             "date" => "2025-01-01",
             "time" => "12:00:00",
             "email" => "user@example.com",
-            "uri" or "url" => "https://example.com/" + Uri.EscapeDataString(topic.Split(' ')[0].ToLowerInvariant()),
+            "uri" or "url" => "https://example.com/" + Uri.EscapeDataString(topic.Text.Split(' ')[0].ToLowerInvariant()),
             "uuid" => new Guid((int)rng.NextUInt64(), (short)rng.NextUInt64(), (short)rng.NextUInt64(), 1, 2, 3, 4, 5, 6, 7, 8).ToString(),
             _ => PlainString(rng, topic, name),
         };
@@ -154,16 +154,16 @@ internal static class JsonValueGenerator
         return value;
     }
 
-    private static string PlainString(DeterministicRandom rng, string topic, string? name)
+    private static string PlainString(DeterministicRandom rng, Topic topic, string? name)
     {
-        var first = topic.Split(' ')[0];
         var lower = name?.ToLowerInvariant() ?? string.Empty;
-        if (lower.Contains("city", StringComparison.Ordinal) || lower.Contains("location", StringComparison.Ordinal) || lower.Contains("place", StringComparison.Ordinal))
+        if (lower.Contains("city", StringComparison.Ordinal) || lower.Contains("location", StringComparison.Ordinal)
+            || lower.Contains("place", StringComparison.Ordinal) || lower.Contains("country", StringComparison.Ordinal))
         {
-            return char.IsUpper(first[0]) ? first : "Paris";
+            return topic.ProperNoun ?? "Paris";
         }
 
-        return rng.Next(2) == 0 ? $"{topic} {TextGenerator.Word(rng)}" : first;
+        return rng.Next(2) == 0 ? $"{topic.Text} {TextGenerator.Word(rng)}" : topic.Text.Split(' ')[0];
     }
 
     private static double NumberIn(JsonElement schema, DeterministicRandom rng, bool integer)
@@ -243,4 +243,6 @@ internal static class JsonValueGenerator
 
     private static double? DoubleProp(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    private sealed record Topic(string Text, string? ProperNoun);
 }

@@ -69,6 +69,25 @@ internal static partial class TextGenerator
         return words.Count == 0 ? "your question" : string.Join(' ', words);
     }
 
+    /// <summary>The last capitalised word of <paramref name="prompt"/> that does not start it ("Honolulu" in "What should I wear in Honolulu?").</summary>
+    public static string? ProperNoun(string prompt)
+    {
+        string? found = null;
+        var first = true;
+        foreach (Match m in WordRegex().Matches(prompt))
+        {
+            var w = m.Value.Trim('\'', '-');
+            if (!first && w.Length >= 3 && char.IsUpper(w[0]) && !s_stopWords.Contains(w))
+            {
+                found = w;
+            }
+
+            first = false;
+        }
+
+        return found;
+    }
+
     public static string Answer(DeterministicRandom rng, string topic, int targetWords) =>
         Compose(rng, topic, targetWords, $"Here is a short answer about {topic}.", s_answerTemplates);
 

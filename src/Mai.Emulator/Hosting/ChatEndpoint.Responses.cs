@@ -4,6 +4,8 @@ namespace Mai.Emulator;
 
 internal sealed partial class ChatEndpoint
 {
+    private static readonly TimeSpan CutGrace = TimeSpan.FromMilliseconds(100);
+
     private async Task WriteCompletionAsync(HttpContext context, CompletionPlan plan, EmulatorFault? fault, string id, long created, CancellationToken ct)
     {
         var body = CompletionJson.Build(plan, id, created);
@@ -21,7 +23,7 @@ internal sealed partial class ChatEndpoint
             case EmulatorFaultKind.CutStream:
                 await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), ct).ConfigureAwait(false);
                 await response.Body.FlushAsync(ct).ConfigureAwait(false);
-                context.Abort();
+                await AbortAfterGraceAsync(context, ct).ConfigureAwait(false);
                 return;
             case EmulatorFaultKind.TruncateStream:
                 await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), ct).ConfigureAwait(false);
@@ -66,7 +68,7 @@ internal sealed partial class ChatEndpoint
                 switch (fault!.Kind)
                 {
                     case EmulatorFaultKind.CutStream:
-                        context.Abort();
+                        await AbortAfterGraceAsync(context, ct).ConfigureAwait(false);
                         return;
                     case EmulatorFaultKind.TruncateStream:
                         return;
@@ -97,5 +99,15 @@ internal sealed partial class ChatEndpoint
             await response.Body.WriteAsync(ev.Bytes, ct).ConfigureAwait(false);
             await response.Body.FlushAsync(ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Kestrel's abort resets the TCP connection, and a reset makes the client's kernel drop bytes it has not read yet.
+    /// A short real-time grace lets the chunks already written reach the client first, so it sees them and then the reset.
+    /// </summary>
+    private static async Task AbortAfterGraceAsync(HttpContext context, CancellationToken ct)
+    {
+        await Task.Delay(CutGrace, TimeProvider.System, ct).ConfigureAwait(false);
+        context.Abort();
     }
 }
