@@ -76,7 +76,7 @@ internal static class CompletionPlanner
     }
 
     private static List<ToolCallData> ChooseToolCalls(
-        ChatRequest request, EmulatedModel model, DeterministicRandom rng, ChatMessage last, string lastUser, string topic, out bool forced)
+        ChatRequest request, EmulatedModel model, DeterministicRandom rng, RequestMessage last, string lastUser, string topic, out bool forced)
     {
         forced = request.ToolChoice is ToolChoiceMode.Required or ToolChoiceMode.Named;
         if (request.Tools.Count == 0 || request.ToolChoice == ToolChoiceMode.None || last.Role == "tool")
@@ -138,7 +138,7 @@ internal static class CompletionPlanner
         return result;
     }
 
-    private static string ToolNameFor(ChatRequest request, ChatMessage toolMessage)
+    private static string ToolNameFor(ChatRequest request, RequestMessage toolMessage)
     {
         var call = request.Messages.SelectMany(m => m.ToolCalls).LastOrDefault(c => c.Id == toolMessage.ToolCallId);
         return string.IsNullOrEmpty(call?.Name) ? "tool" : call.Name;

@@ -20,14 +20,14 @@ internal enum OutputFormat
 
 internal sealed record ToolCallData(string Id, string Name, string Arguments);
 
-internal sealed record ChatMessage(string Role, string Content, string? Name, IReadOnlyList<ToolCallData> ToolCalls, string? ToolCallId);
+internal sealed record RequestMessage(string Role, string Content, string? Name, IReadOnlyList<ToolCallData> ToolCalls, string? ToolCallId);
 
 internal sealed record ToolDefinition(string Name, string? Description, JsonElement? Parameters);
 
 /// <summary>The parts of a chat-completions request body the emulator reads.</summary>
 internal sealed class ChatRequest
 {
-    public required IReadOnlyList<ChatMessage> Messages { get; init; }
+    public required IReadOnlyList<RequestMessage> Messages { get; init; }
 
     public string? Model { get; init; }
 
@@ -109,7 +109,7 @@ internal sealed class ChatRequest
         }
     }
 
-    private static ChatMessage ParseMessage(JsonElement m)
+    private static RequestMessage ParseMessage(JsonElement m)
     {
         if (m.ValueKind != JsonValueKind.Object)
         {
@@ -130,7 +130,7 @@ internal sealed class ChatRequest
             }
         }
 
-        return new ChatMessage(role, ContentText(m), Str(m, "name"), calls, Str(m, "tool_call_id"));
+        return new RequestMessage(role, ContentText(m), Str(m, "name"), calls, Str(m, "tool_call_id"));
     }
 
     private static string ContentText(JsonElement m)
