@@ -217,6 +217,12 @@ internal static class JsonValueGenerator
             && schema.TryGetProperty("$ref", out var r) && r.ValueKind == JsonValueKind.String; hops++)
         {
             var path = r.GetString()!;
+            if (path == "#")
+            {
+                schema = root;
+                continue;
+            }
+
             if (!path.StartsWith("#/", StringComparison.Ordinal))
             {
                 break;
