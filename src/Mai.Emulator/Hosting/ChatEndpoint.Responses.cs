@@ -15,7 +15,7 @@ internal sealed partial class ChatEndpoint
         response.ContentType = "application/json; charset=utf-8";
         switch (fault?.Kind)
         {
-            case EmulatorFaultKind.Stall:
+            case EmulatorFaultKind.Stall when fault.AfterChunks is not null:
                 await response.StartAsync(ct).ConfigureAwait(false);
                 await response.Body.FlushAsync(ct).ConfigureAwait(false);
                 await StallAsync(fault, ct).ConfigureAwait(false);
@@ -55,7 +55,9 @@ internal sealed partial class ChatEndpoint
 
         var model = plan.Model;
         var hiddenTokens = model.Reasoning == ReasoningStyle.Hidden ? plan.ReasoningTokens : 0;
-        var faultPending = fault is { Kind: EmulatorFaultKind.CutStream or EmulatorFaultKind.TruncateStream or EmulatorFaultKind.Stall or EmulatorFaultKind.MalformedJson };
+        // A stall without AfterChunks already happened before the first byte.
+        var faultPending = fault is { Kind: EmulatorFaultKind.CutStream or EmulatorFaultKind.TruncateStream or EmulatorFaultKind.MalformedJson }
+            or { Kind: EmulatorFaultKind.Stall, AfterChunks: not null };
         var faultAt = fault?.Kind == EmulatorFaultKind.MalformedJson ? fault.AfterChunks ?? 1 : fault?.AfterChunks ?? 0;
         var firstPaced = true;
         for (var written = 0; written < events.Count; written++)
