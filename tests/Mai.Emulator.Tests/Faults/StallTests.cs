@@ -27,6 +27,24 @@ public sealed class StallTests
     }
 
     [Fact]
+    public async Task StallBeforeFirstByte_Streaming_StallsOnceThenStreamsToDone()
+    {
+        var time = new SignalingTimeProvider();
+        await using var emu = await MaiEmulator.StartAsync(new MaiEmulatorOptions { TimeProvider = time }, Clients.Deadline());
+        using var http = Raw.Client(emu);
+        var ct = Clients.Deadline();
+
+        var pending = http.SendAsync(Raw.Post(emu, Raw.Body("gpt-4o", "Explain tides", stream: true), fault: "stall;ms=1000"), HttpCompletionOption.ResponseHeadersRead, ct);
+        Assert.Equal(TimeSpan.FromSeconds(1), await time.NextTimerAsync(ct));
+        time.Advance(TimeSpan.FromSeconds(1));
+        using var response = await pending;
+        var data = await Raw.ReadSseAsync(response, ct);
+
+        Assert.Equal("[DONE]", data[^1]);
+        Assert.StartsWith("Here is a short answer about tides.", Raw.Content(Raw.Chunks(data)));
+    }
+
+    [Fact]
     public async Task StallAfterChunks_UntilDisconnect_DeliversOnlyThoseChunks()
     {
         await using var emu = await MaiEmulator.StartAsync(cancellationToken: Clients.Deadline());
