@@ -1,5 +1,6 @@
 using Mai.Client;
 using Mai.Console.Infrastructure;
+using Microsoft.Extensions.AI;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,17 +15,18 @@ internal sealed class AskCommand(CliEnvironment environment) : AsyncCommand<AskS
         try
         {
             using var client = await factory.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
+            var options = CallOptions(settings);
             if (settings.Json)
             {
-                var result = await RunQuietAsync(client, settings, cancellationToken).ConfigureAwait(false);
+                var result = await RunQuietAsync(client, settings, options, cancellationToken).ConfigureAwait(false);
                 ResultWriter.WriteJson(environment.Output, result);
                 return 0;
             }
 
             var console = CreateConsole();
             var done = settings.NoStream
-                ? await client.AskAsync(settings.Prompt, cancellationToken: cancellationToken).ConfigureAwait(false)
-                : await StreamToConsoleAsync(client, settings.Prompt, console, cancellationToken).ConfigureAwait(false);
+                ? await client.AskAsync(settings.Prompt, options, cancellationToken).ConfigureAwait(false)
+                : await StreamToConsoleAsync(client, settings.Prompt, options, console, cancellationToken).ConfigureAwait(false);
             if (settings.NoStream)
             {
                 WriteWhole(console, done);
@@ -40,15 +42,49 @@ internal sealed class AskCommand(CliEnvironment environment) : AsyncCommand<AskS
         }
     }
 
-    private static async Task<MaiResult> RunQuietAsync(MaiClient client, AskSettings settings, CancellationToken cancellationToken)
+    /// <summary>Per-call options: max tokens, and a call context that reports each retry on stderr as it happens.</summary>
+    private ChatOptions CallOptions(AskSettings settings)
+    {
+        // A failed attempt is shown once it is known to be followed by another: at once when the client waits before
+        // retrying, otherwise (failover) when the next attempt is recorded. The final failure is the error line alone.
+        MaiAttempt? failover = null;
+        var context = new MaiCallContext
+        {
+            AttemptObserver = attempt =>
+            {
+                if (failover is not null)
+                {
+                    environment.Error.WriteLine(ResultWriter.FormatAttempt(failover));
+                    failover = null;
+                }
+
+                if (attempt.Reason == "ok")
+                {
+                    return;
+                }
+
+                if (attempt.Wait > TimeSpan.Zero)
+                {
+                    environment.Error.WriteLine(ResultWriter.FormatAttempt(attempt));
+                }
+                else
+                {
+                    failover = attempt;
+                }
+            },
+        };
+        return MaiCallContext.Attach(new ChatOptions { MaxOutputTokens = settings.MaxTokens }, context);
+    }
+
+    private static async Task<MaiResult> RunQuietAsync(MaiClient client, AskSettings settings, ChatOptions options, CancellationToken cancellationToken)
     {
         if (settings.NoStream)
         {
-            return await client.AskAsync(settings.Prompt, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await client.AskAsync(settings.Prompt, options, cancellationToken).ConfigureAwait(false);
         }
 
         MaiResult? result = null;
-        await foreach (var update in client.StreamAsync(settings.Prompt, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var update in client.StreamAsync(settings.Prompt, options, cancellationToken).ConfigureAwait(false))
         {
             result = update.Result ?? result;
         }
@@ -56,10 +92,10 @@ internal sealed class AskCommand(CliEnvironment environment) : AsyncCommand<AskS
         return result ?? throw new InvalidOperationException("The stream ended without a result.");
     }
 
-    private static async Task<MaiResult> StreamToConsoleAsync(MaiClient client, string prompt, IAnsiConsole console, CancellationToken cancellationToken)
+    private static async Task<MaiResult> StreamToConsoleAsync(MaiClient client, string prompt, ChatOptions options, IAnsiConsole console, CancellationToken cancellationToken)
     {
         var section = MaiUpdateKind.Completed;
-        await foreach (var update in client.StreamAsync(prompt, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var update in client.StreamAsync(prompt, options, cancellationToken).ConfigureAwait(false))
         {
             switch (update.Kind)
             {

@@ -15,10 +15,21 @@ internal sealed class AskSettings : ConnectionSettings
     [Description("Wait for the whole answer instead of streaming it.")]
     public bool NoStream { get; init; }
 
+    [CommandOption("--max-tokens <N>")]
+    [Description("Maximum output tokens (reasoning included) for the answer.")]
+    public int? MaxTokens { get; init; }
+
     [CommandOption("--json")]
     [Description("Print exactly one JSON object with the answer, reasoning, usage and timing on stdout.")]
     public bool Json { get; init; }
 
-    public override ValidationResult Validate() =>
-        string.IsNullOrWhiteSpace(Prompt) ? ValidationResult.Error("The prompt must not be empty.") : ValidationResult.Success();
+    public override ValidationResult Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Prompt))
+        {
+            return ValidationResult.Error("The prompt must not be empty.");
+        }
+
+        return MaxTokens is <= 0 ? ValidationResult.Error($"--max-tokens must be positive; it was {MaxTokens}.") : base.Validate();
+    }
 }

@@ -1,5 +1,6 @@
 using Azure.Identity;
 using Mai.Client;
+using Mai.Client.Accounting;
 using Mai.Console.Commands;
 using Mai.Emulator;
 
@@ -52,7 +53,74 @@ internal sealed class ClientFactory(CliEnvironment environment) : IAsyncDisposab
             }
         }
 
+        ApplyPipelineSettings(settings, options);
         return new MaiClient(options);
+    }
+
+    internal static void ApplyPipelineSettings(ConnectionSettings settings, MaiClientOptions options)
+    {
+        if (settings.MaxRetries is { } retries)
+        {
+            options.Resilience.MaxRetries = retries;
+        }
+
+        if (settings.TimeoutSeconds is { } seconds)
+        {
+            options.Resilience.TotalTimeout = TimeSpan.FromSeconds(seconds);
+        }
+
+        foreach (var spec in settings.Fallbacks)
+        {
+            options.Fallbacks.Add(ParseFallback(spec));
+        }
+
+        if (settings.BudgetTokens is not null || settings.BudgetCost is not null)
+        {
+            options.Budgets.Add(new BudgetLimit { Name = "this call", Window = BudgetWindow.Total, MaxTokens = settings.BudgetTokens, MaxCost = settings.BudgetCost });
+        }
+    }
+
+    /// <summary>Parses <c>endpoint=URL,model=NAME[,key=KEY][,name=NAME]</c>.</summary>
+    internal static MaiDeployment ParseFallback(string spec)
+    {
+        var deployment = new MaiDeployment();
+        foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var name = eq > 0 ? part[..eq].Trim().ToLowerInvariant() : string.Empty;
+            var value = eq > 0 ? part[(eq + 1)..].Trim() : string.Empty;
+            switch (name)
+            {
+                case "endpoint" when Uri.TryCreate(value, UriKind.Absolute, out var uri):
+                    deployment.Endpoint = uri;
+                    break;
+                case "endpoint":
+                    throw new ArgumentException($"--fallback: endpoint '{value}' is not an absolute URL.");
+                case "model":
+                    deployment.Model = value;
+                    break;
+                case "key":
+                    deployment.ApiKey = value;
+                    break;
+                case "name":
+                    deployment.Name = value;
+                    break;
+                default:
+                    throw new ArgumentException($"--fallback: unknown or malformed part '{(eq > 0 ? part[..eq] : part)}'; expected endpoint=URL,model=NAME[,key=KEY][,name=NAME].");
+            }
+        }
+
+        if (deployment.Endpoint is null)
+        {
+            throw new ArgumentException("--fallback needs endpoint=URL.");
+        }
+
+        if (deployment.ApiKey is null && deployment.Credential is null)
+        {
+            deployment.Credential = new DefaultAzureCredential();
+        }
+
+        return deployment;
     }
 
     public async ValueTask DisposeAsync()

@@ -29,6 +29,11 @@ internal static class ResultWriter
         return line + " · " + FormatCost(result);
     }
 
+    public static string FormatAttempt(MaiAttempt attempt) =>
+        $"mai: attempt {attempt.Number} to {attempt.Deployment ?? "the endpoint"} failed: " +
+        $"{(attempt.Status is { } status ? $"HTTP {status}" : "no response")} ({attempt.Reason})" +
+        (attempt.Wait > TimeSpan.Zero ? $"; waited {attempt.Wait.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms before retrying" : "; trying the next deployment");
+
     public static string FormatCost(MaiResult result) => result switch
     {
         { Cost: { } cost, Currency: { } currency } => $"cost {cost.ToString("0.######", CultureInfo.InvariantCulture)} {currency}",
