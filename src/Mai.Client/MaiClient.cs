@@ -76,6 +76,51 @@ public sealed class MaiClient : IDisposable
         return new MaiResult(response, _time.GetElapsedTime(start), timeToFirstToken: null, context);
     }
 
+    /// <summary>Sends one prompt asking for a <typeparamref name="T"/> (a JSON schema derived from the type is sent as the response
+    /// format) and returns the answer deserialized.</summary>
+    /// <typeparam name="T">The type of the answer.</typeparam>
+    /// <param name="prompt">The user prompt.</param>
+    /// <param name="options">Per-call options; never modified.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The result, with <see cref="MaiResult{T}.Value"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="prompt"/> is null, empty or white space; nothing is sent.</exception>
+    /// <exception cref="MaiStructuredOutputException">The answer is not valid JSON for <typeparamref name="T"/>; the raw text is kept.</exception>
+    public Task<MaiResult<T>> AskAsync<T>(string prompt, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        AskAsync<T>([new ChatMessage(ChatRole.User, ValidatePrompt(prompt))], options, cancellationToken);
+
+    /// <summary>Sends a conversation asking for a <typeparamref name="T"/> and returns the answer deserialized.</summary>
+    /// <typeparam name="T">The type of the answer.</typeparam>
+    /// <param name="messages">The conversation; at least one message.</param>
+    /// <param name="options">Per-call options; never modified.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The result, with <see cref="MaiResult{T}.Value"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="messages"/> is null or empty; nothing is sent.</exception>
+    /// <exception cref="MaiStructuredOutputException">The answer is not valid JSON for <typeparamref name="T"/>; the raw text is kept.</exception>
+    public async Task<MaiResult<T>> AskAsync<T>(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = ValidateMessages(messages);
+        var context = MaiCallContext.Get(options) ?? new MaiCallContext();
+        var start = _time.GetTimestamp();
+        var response = await ChatClient.GetResponseAsync<T>(list, MaiCallContext.Attach(options, context), useJsonSchemaResponseFormat: true, cancellationToken).ConfigureAwait(false);
+        var duration = _time.GetElapsedTime(start);
+        if (response.TryGetResult(out var value))
+        {
+            return new MaiResult<T>(response, duration, context, value);
+        }
+
+        Exception? cause = null;
+        try
+        {
+            _ = System.Text.Json.JsonSerializer.Deserialize<T>(response.Text, AIJsonUtilities.DefaultOptions);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            cause = ex;
+        }
+
+        throw new MaiStructuredOutputException(typeof(T), response.Text, new MaiResult(response, duration, null, context), cause);
+    }
+
     /// <summary>Streams one prompt as typed updates; the last update is <see cref="MaiUpdateKind.Completed"/> with the whole result.</summary>
     /// <param name="prompt">The user prompt.</param>
     /// <param name="options">Per-call options; never modified.</param>

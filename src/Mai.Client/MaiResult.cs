@@ -4,7 +4,8 @@ using Microsoft.Extensions.AI;
 namespace Mai.Client;
 
 /// <summary>The outcome of one logical call made through <see cref="MaiClient"/>: the answer apart from the reasoning, usage, timing and attempts.</summary>
-public sealed class MaiResult
+/// <remarks>Instances are created by <see cref="MaiClient"/> only.</remarks>
+public class MaiResult
 {
     internal MaiResult(ChatResponse response, TimeSpan duration, TimeSpan? timeToFirstToken, MaiCallContext context)
     {
