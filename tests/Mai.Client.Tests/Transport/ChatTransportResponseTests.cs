@@ -95,6 +95,25 @@ public abstract class ChatTransportResponseTests(TransportUnderTest transport)
         Assert.Contains("Please retry after 26 seconds", ex.Message);
     }
 
+    [Theory]
+    [InlineData(503, "Service Unavailable")]
+    [InlineData(500, "Internal Server Error")]
+    [InlineData(408, "Request Timeout")]
+    public async Task GetResponseAsync_TransientStatusWithShortRetryAfter_MakesExactlyOneRequest(int status, string reason)
+    {
+        // The SDKs' own retry policies retry these statuses and honour retry-after-ms: a 1 ms wait makes a second request certain if they are on.
+        await using var server = new LoopbackServer(
+            ScriptedReply.Json("""{"error":{"code":"busy","message":"try later"}}""", status, reason, ("retry-after-ms", "1")),
+            ScriptedReply.Json(Completion()));
+        using var client = NewClient(server);
+
+        var ex = await Assert.ThrowsAsync<MaiServiceException>(() => client.GetResponseAsync(Hello(), cancellationToken: Guard()));
+
+        Assert.Single(server.Requests);
+        Assert.Equal((status, "busy", TimeSpan.FromMilliseconds(1)), (ex.Status, ex.ErrorCode, ex.RetryAfter));
+        Assert.Equal(transport.ChatTarget, server.Requests.Single().Target);
+    }
+
     [Fact]
     public async Task GetResponseAsync_NumericCodeAndHeaderOnlyCode_AreBothReported()
     {

@@ -89,6 +89,58 @@ public abstract class ChatTransportStreamingTests(TransportUnderTest transport)
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_429WithShortRetryAfter_MakesExactlyOneRequestAndKeepsTheWait()
+    {
+        await using var server = new LoopbackServer(
+            ScriptedReply.Json("""{"error":{"code":"429","message":"Rate limit is exceeded."}}""", 429, "Too Many Requests", ("retry-after-ms", "1"), ("x-ratelimit-remaining-tokens", "0")),
+            ScriptedReply.Sse([Chunk("""{"content":"late"}""", "stop")]));
+        using var client = NewClient(server);
+
+        var ex = await Assert.ThrowsAsync<MaiServiceException>(() => CollectAsync(client.GetStreamingResponseAsync(Hello(), cancellationToken: Guard())));
+
+        Assert.Single(server.Requests);
+        Assert.Equal((429, "429", TimeSpan.FromMilliseconds(1)), (ex.Status, ex.ErrorCode, ex.RetryAfter));
+        Assert.True(ex.GetRawResponse()!.Headers.TryGetValue("x-ratelimit-remaining-tokens", out var remaining));
+        Assert.Equal("0", remaining);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_PromptFilteredAsPlainJson400_ThrowsContentFilterExceptionWithoutRetrying()
+    {
+        const string body = """
+            {"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's content management policy.","type":null,"param":"prompt","code":"content_filter","status":400,
+             "innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{"violence":{"filtered":true,"severity":"high"}}}}}
+            """;
+        await using var server = new LoopbackServer(ScriptedReply.Json(body, 400, "Bad Request"));
+        using var client = NewClient(server);
+
+        var ex = await Assert.ThrowsAsync<ContentFilterException>(() => CollectAsync(client.GetStreamingResponseAsync(Hello(), cancellationToken: Guard())));
+
+        Assert.Single(server.Requests);
+        Assert.Equal((400, "content_filter", "ResponsibleAIPolicyViolation"), (ex.Status, ex.ErrorCode, ex.InnerErrorCode));
+        Assert.Equal(new ContentFilterCategoryResult(true, "high", null), ex.Categories["violence"]);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_ServerSilentLongerThanNetworkTimeoutBetweenChunks_ThrowsTimeoutNamingTheOption()
+    {
+        await using var server = new LoopbackServer(ScriptedReply.Sse([Chunk("""{"content":"first"}""")], done: false, stall: true));
+        using var client = NewClient(server, new TransportSettings { NetworkTimeout = TimeSpan.FromMilliseconds(300) });
+        var seen = new List<string>();
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(Hello(), cancellationToken: Guard()))
+            {
+                seen.Add(update.Text);
+            }
+        });
+
+        Assert.Equal(["first"], seen);
+        Assert.Contains("NetworkTimeout", ex.Message);
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_ClosedWithoutDoneOrFinish_ThrowsTruncated()
     {
         await using var server = new LoopbackServer(ScriptedReply.Sse([Chunk("""{"content":"partial"}""")], done: false));

@@ -40,6 +40,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     private readonly Uri _chatCompletionsUri;
     private readonly ChatClientMetadata _metadata;
     private readonly ApiKeyCredential? _keyCredential;
+    private readonly CachingTokenProvider? _tokenCache;
     private volatile bool _streamOptionsRejected;
 
     /// <summary>Initializes a client that authenticates with an API key, sent as <c>Authorization: Bearer</c> and as <c>api-key</c>.</summary>
@@ -69,7 +70,8 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     /// <summary>Initializes a client that authenticates with Entra ID, sending a bearer token for <see cref="OpenAIV1ChatClientOptions.TokenScope"/>.</summary>
     /// <param name="endpoint">The OpenAI v1 base, e.g. <c>https://res.services.ai.azure.com/openai/v1</c>. On a Foundry or Azure OpenAI host, a bare
     /// resource URI, <c>/models</c> or <c>/openai/deployments/{name}</c> is mapped to <c>/openai/v1</c> (the deployment becomes the default model).</param>
-    /// <param name="credential">The token credential, e.g. <c>DefaultAzureCredential</c>; tokens are cached and refreshed by System.ClientModel's <see cref="BearerTokenPolicy"/>.</param>
+    /// <param name="credential">The token credential, e.g. <c>DefaultAzureCredential</c>. Its token is reused until its refresh time (or five
+    /// minutes before it expires), then requested again by one caller while the others wait.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (http only to loopback), or an option is
@@ -82,12 +84,13 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         _options = (options ?? new OpenAIV1ChatClientOptions()).CloneAndValidate();
         TokenScope = _options.TokenScope ?? OpenAIV1Constants.CognitiveServicesScope;
 
-        // Azure.Core's TokenCredential is a System.ClientModel AuthenticationTokenProvider: the SDK-neutral BearerTokenPolicy
-        // asks it for the scope, caches the token and refreshes it before it expires. The OpenAI SDK marks the constructor that takes
-        // an authentication policy as experimental (OPENAI001); it is the one Microsoft documents for Entra ID on /openai/v1, and the
-        // package version is pinned centrally, so a change would show up at the next upgrade's build.
+        // Azure.Core's TokenCredential is a System.ClientModel AuthenticationTokenProvider, so System.ClientModel's BearerTokenPolicy
+        // takes it as is; that policy asks its provider on every request, so the token is cached in between (CachingTokenProvider).
+        // The OpenAI SDK marks the constructor that takes an authentication policy as experimental (OPENAI001); it is the one
+        // Microsoft documents for Entra ID on /openai/v1, and the package version is pinned centrally, so a change shows at upgrade.
+        _tokenCache = new CachingTokenProvider(credential, TimeProvider.System);
 #pragma warning disable OPENAI001
-        _client = new OpenAIClient(new BearerTokenPolicy(credential, TokenScope), CreateSdkOptions(Endpoint, _options));
+        _client = new OpenAIClient(new BearerTokenPolicy(_tokenCache, TokenScope), CreateSdkOptions(Endpoint, _options));
 #pragma warning restore OPENAI001
         _pipeline = _client.Pipeline;
         _defaultModelId = _options.DefaultModelId ?? deployment;
@@ -177,10 +180,8 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
             : null;
     }
 
-    /// <summary>Does nothing: the client owns no disposable resource (an injected <see cref="HttpClient"/> stays the caller's).</summary>
-    public void Dispose()
-    {
-    }
+    /// <summary>Releases the token cache of an Entra ID client; an injected <see cref="HttpClient"/> and a caller-built <see cref="OpenAIClient"/> stay the caller's.</summary>
+    public void Dispose() => _tokenCache?.Dispose();
 
     /// <summary>Gets the current key (it may have been rotated with <see cref="ApiKeyCredential.Update"/>), to scrub it from messages.</summary>
     private string? Secret
