@@ -18,10 +18,10 @@ public sealed partial class OpenAIV1ChatClient
     /// <c>/openai/deployments/{name}</c> becomes <c>/openai/v1</c> with <paramref name="deployment"/> set to the name (the v1 API takes
     /// the deployment in the <c>model</c> field). Such a mapped route drops its query (its api-version belongs to the old route).
     /// </summary>
-    internal static Uri ResolveEndpoint(Uri endpoint, out string? deployment)
+    internal static Uri ResolveEndpoint(Uri endpoint, bool bearerToken, out string? deployment)
     {
         deployment = null;
-        var trimmed = TrimEndpoint(endpoint, requireTls: true);
+        var trimmed = TrimEndpoint(endpoint, bearerToken ? TlsRule.Always : TlsRule.ExceptLoopback);
         if (!IsAzureResourceHost(trimmed.Host))
         {
             return trimmed;
@@ -54,7 +54,15 @@ public sealed partial class OpenAIV1ChatClient
     internal static string ProviderNameFor(Uri endpoint) =>
         IsAzureResourceHost(endpoint.Host) ? OpenAIV1Constants.AzureProviderName : OpenAIV1Constants.OpenAIProviderName;
 
-    private static Uri TrimEndpoint(Uri endpoint, bool requireTls)
+    /// <summary>When plain http is refused: a key may go to loopback (the emulator), a token never (System.ClientModel refuses it).</summary>
+    private enum TlsRule
+    {
+        None,
+        ExceptLoopback,
+        Always,
+    }
+
+    private static Uri TrimEndpoint(Uri endpoint, TlsRule tls)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
@@ -62,10 +70,13 @@ public sealed partial class OpenAIV1ChatClient
             throw new ArgumentException($"The endpoint '{endpoint}' must be an absolute http or https URI.", nameof(endpoint));
         }
 
-        if (requireTls && endpoint.Scheme == Uri.UriSchemeHttp && !endpoint.IsLoopback)
+        if (endpoint.Scheme == Uri.UriSchemeHttp && (tls == TlsRule.Always || (tls == TlsRule.ExceptLoopback && !endpoint.IsLoopback)))
         {
             throw new ArgumentException(
-                $"The endpoint '{endpoint}' uses plain http: credentials are only sent over https, or over http to a loopback address.", nameof(endpoint));
+                tls == TlsRule.Always
+                    ? $"The endpoint '{endpoint}' uses plain http: Entra ID tokens are only sent over https."
+                    : $"The endpoint '{endpoint}' uses plain http: API keys are only sent over https, or over http to a loopback address.",
+                nameof(endpoint));
         }
 
         var path = endpoint.AbsolutePath.TrimEnd('/');

@@ -55,7 +55,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     public OpenAIV1ChatClient(Uri endpoint, ApiKeyCredential credential, OpenAIV1ChatClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        Endpoint = ResolveEndpoint(endpoint, out var deployment);
+        Endpoint = ResolveEndpoint(endpoint, bearerToken: false, out var deployment);
         _options = (options ?? new OpenAIV1ChatClientOptions()).CloneAndValidate();
         _keyCredential = credential;
         var sdkOptions = CreateSdkOptions(Endpoint, _options);
@@ -74,13 +74,13 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     /// minutes before it expires), then requested again by one caller while the others wait.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (http only to loopback), or an option is
-    /// invalid (the message names it).</exception>
+    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (tokens never go over plain http, not even
+    /// to loopback), or an option is invalid (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="OpenAIV1ChatClientOptions.NetworkTimeout"/> is not positive.</exception>
     public OpenAIV1ChatClient(Uri endpoint, TokenCredential credential, OpenAIV1ChatClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        Endpoint = ResolveEndpoint(endpoint, out var deployment);
+        Endpoint = ResolveEndpoint(endpoint, bearerToken: true, out var deployment);
         _options = (options ?? new OpenAIV1ChatClientOptions()).CloneAndValidate();
         TokenScope = _options.TokenScope ?? OpenAIV1Constants.CognitiveServicesScope;
 
@@ -111,7 +111,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     public OpenAIV1ChatClient(OpenAIClient client, Uri endpoint, OpenAIV1ChatClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        Endpoint = TrimEndpoint(endpoint, requireTls: false);
+        Endpoint = TrimEndpoint(endpoint, TlsRule.None);
         _options = (options ?? new OpenAIV1ChatClientOptions()).CloneAndValidate();
         RejectPipelineOption(_options.TokenScope, nameof(OpenAIV1ChatClientOptions.TokenScope));
         RejectPipelineOption(_options.ApplicationId, nameof(OpenAIV1ChatClientOptions.ApplicationId));

@@ -136,11 +136,12 @@ public class OpenAIV1ChatClientSetupTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Constructor_PlainHttpToARemoteHost_ThrowsNamingTheEndpointBeforeAnySend(bool withKey)
+    [InlineData("http://res.openai.azure.com/openai/v1", true)]
+    [InlineData("http://res.openai.azure.com/openai/v1", false)]
+    [InlineData("http://127.0.0.1:5000/openai/v1", false)]
+    public void Constructor_PlainHttpThatWouldExposeTheCredential_ThrowsNamingTheEndpointBeforeAnySend(string url, bool withKey)
     {
-        var endpoint = new Uri("http://res.openai.azure.com/openai/v1");
+        var endpoint = new Uri(url);
 
         var ex = Assert.Throws<ArgumentException>(() => withKey
             ? new OpenAIV1ChatClient(endpoint, new ApiKeyCredential(Key))
