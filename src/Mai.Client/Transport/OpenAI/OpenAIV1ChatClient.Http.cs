@@ -11,6 +11,7 @@ namespace Mai.Client.Transport;
 public sealed partial class OpenAIV1ChatClient
 {
     private const string DeploymentsPrefix = "/openai/deployments/";
+    private const string ClientRequestIdHeader = "x-ms-client-request-id";
 
     /// <summary>
     /// Trims the endpoint and, on a Foundry or Azure OpenAI host, maps the routes users already have configured for the Azure
@@ -119,7 +120,7 @@ public sealed partial class OpenAIV1ChatClient
     private PipelineMessage CreateMessage(ReadOnlyMemory<byte> body, bool stream, CancellationToken cancellationToken)
     {
         var message = _pipeline.CreateMessage();
-        message.Apply(new RequestOptions { CancellationToken = cancellationToken, BufferResponse = !stream });
+        message.Apply(new RequestOptions { CancellationToken = cancellationToken });
         message.BufferResponse = !stream;
         message.NetworkTimeout = _options.NetworkTimeout;
         var request = message.Request;
@@ -127,6 +128,9 @@ public sealed partial class OpenAIV1ChatClient
         request.Uri = _chatCompletionsUri;
         request.Headers.Set("Accept", stream ? "text/event-stream" : "application/json");
         request.Headers.Set("Content-Type", "application/json");
+
+        // Azure's client request id, as the Azure transport sends it: Azure echoes it, and an error without a server request id quotes it.
+        request.Headers.Set(ClientRequestIdHeader, Guid.NewGuid().ToString());
         request.Content = BinaryContent.Create(new BinaryData(body));
         return message;
     }
@@ -160,7 +164,7 @@ public sealed partial class OpenAIV1ChatClient
     }
 
     private static string? RequestIdOf(PipelineMessage message) =>
-        message.Request.Headers.TryGetValue("x-ms-client-request-id", out var id) ? id : null;
+        message.Request.Headers.TryGetValue(ClientRequestIdHeader, out var id) ? id : null;
 
     private TimeoutException NetworkTimeout(Exception inner) =>
         new(string.Create(CultureInfo.InvariantCulture,

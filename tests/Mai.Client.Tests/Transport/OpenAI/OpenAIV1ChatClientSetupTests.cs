@@ -48,6 +48,7 @@ public class OpenAIV1ChatClientSetupTests
         var request = server.Requests.Single();
         Assert.Equal("Bearer " + Key, request.Header("Authorization"));
         Assert.Equal(Key, request.Header("api-key"));
+        Assert.True(Guid.TryParse(request.Header("x-ms-client-request-id"), out _));
         Assert.StartsWith("mai-tests/1.0 OpenAI/", request.Header("User-Agent"));
         Assert.Equal("application/json", request.Header("Accept"));
         Assert.Null(request.Header("extra-parameters"));
@@ -252,6 +253,19 @@ public class OpenAIV1ChatClientSetupTests
         var failure = TransientFailureClassifier.Classify(ex, FrozenSet.Create(429, 503), DateTimeOffset.UnixEpoch, CancellationToken.None);
 
         Assert.Equal(new AttemptFailure(true, 429, "429", TimeSpan.FromSeconds(26)), failure);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_GatewayErrorWithoutServerRequestId_QuotesTheClientRequestIdSent()
+    {
+        await using var server = new LoopbackServer(ScriptedReply.Json("upstream timeout", 504, "Gateway Timeout"));
+        using var client = NewClient(server);
+
+        var ex = await Assert.ThrowsAsync<MaiServiceException>(() => client.GetResponseAsync(Hello(), cancellationToken: Guard()));
+
+        Assert.Equal(server.Requests.Single().Header("x-ms-client-request-id"), ex.RequestId);
+        Assert.Contains("[request id " + ex.RequestId + "]", ex.Message);
+        Assert.Equal((504, "upstream timeout"), (ex.Status, ex.ServiceMessage));
     }
 
     [Fact]
