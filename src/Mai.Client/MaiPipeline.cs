@@ -1,3 +1,4 @@
+using System.ClientModel;
 using Azure;
 using Azure.Identity;
 using Mai.Client.Accounting;
@@ -46,6 +47,20 @@ internal static class MaiPipeline
     /// <summary>Creates the transport that speaks HTTP to one deployment.</summary>
     internal static IChatClient CreateTransport(MaiDeployment deployment, MaiClientOptions options)
     {
+        if (options.Transport == MaiTransport.OpenAIv1)
+        {
+            var openAIOptions = new OpenAIV1ChatClientOptions
+            {
+                DefaultModelId = deployment.Model,
+                NetworkTimeout = options.NetworkTimeout,
+                HttpClient = options.HttpClient,
+                ApiVersion = options.ApiVersion,
+            };
+            return deployment.ApiKey is { } apiKey
+                ? new OpenAIV1ChatClient(deployment.Endpoint!, new ApiKeyCredential(apiKey), openAIOptions)
+                : new OpenAIV1ChatClient(deployment.Endpoint!, deployment.Credential ?? new DefaultAzureCredential(), openAIOptions);
+        }
+
         var transportOptions = new AzureInferenceChatClientOptions
         {
             DefaultModelId = deployment.Model,

@@ -5,4 +5,8 @@ public enum MaiTransport
 {
     /// <summary>Azure.AI.Inference's <c>ChatCompletionsClient</c> pipeline, with the responses read by Mai.Client (the default).</summary>
     AzureInference = 0,
+
+    /// <summary>The OpenAI SDK's pipeline against an OpenAI v1 endpoint (<c>https://&lt;resource&gt;.services.ai.azure.com/openai/v1</c>),
+    /// the documented successor of the deprecated Azure AI Inference API; responses are read by Mai.Client the same way.</summary>
+    OpenAIv1 = 1,
 }

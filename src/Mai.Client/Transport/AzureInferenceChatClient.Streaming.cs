@@ -48,7 +48,7 @@ public sealed partial class AzureInferenceChatClient
         {
             // The server ignored "stream": answer the whole completion as updates rather than fail.
             var json = await reader.ReadWholeBodyAsync().ConfigureAwait(false);
-            foreach (var update in ReadCompletion(message.Response, json).ToChatResponseUpdates())
+            foreach (var update in ReadCompletion(message.Response, json, Secret).ToChatResponseUpdates())
             {
                 yield return update;
             }
@@ -110,7 +110,8 @@ public sealed partial class AzureInferenceChatClient
         }
     }
 
-    private static bool RejectsStreamOptions(MaiServiceException error) =>
+    /// <summary>Tells whether an error says the endpoint does not accept <c>stream_options</c>; shared with <see cref="OpenAIV1ChatClient"/>.</summary>
+    internal static bool RejectsStreamOptions(MaiServiceException error) =>
         error.Status is 400 or 422
         && (string.Equals(error.Param, "stream_options", StringComparison.OrdinalIgnoreCase)
             || (error.ServiceMessage?.Contains("stream_options", StringComparison.OrdinalIgnoreCase) ?? false));

@@ -177,7 +177,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
             throw ServiceErrorReader.FromErrorResponse(response, Secret);
         }
 
-        return ReadCompletion(response, response.Content.ToMemory());
+        return ReadCompletion(response, response.Content.ToMemory(), Secret);
     }
 
     /// <inheritdoc/>
@@ -202,7 +202,8 @@ public sealed partial class AzureInferenceChatClient : IChatClient
 
     private string? Secret => _keyCredential?.Key;
 
-    private ChatResponse ReadCompletion(Response response, ReadOnlyMemory<byte> body)
+    /// <summary>Maps a chat-completion body to a <see cref="ChatResponse"/>; shared with <see cref="OpenAIV1ChatClient"/>.</summary>
+    internal static ChatResponse ReadCompletion(Response response, ReadOnlyMemory<byte> body, string? secret)
     {
         var parser = new CompletionParser();
         try
@@ -216,12 +217,12 @@ public sealed partial class AzureInferenceChatClient : IChatClient
         }
         catch (JsonException ex)
         {
-            throw ServiceErrorReader.InvalidResponse(response, body.IsEmpty ? "the body was empty, not valid JSON" : "the body was not valid JSON", ex, Secret);
+            throw ServiceErrorReader.InvalidResponse(response, body.IsEmpty ? "the body was empty, not valid JSON" : "the body was not valid JSON", ex, secret);
         }
 
         if (parser.HasError)
         {
-            throw ServiceErrorReader.FromStreamErrorEvent(response, body.Span, Secret);
+            throw ServiceErrorReader.FromStreamErrorEvent(response, body.Span, secret);
         }
 
         var contents = new List<AIContent>(2);

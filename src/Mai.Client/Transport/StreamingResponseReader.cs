@@ -9,7 +9,7 @@ namespace Mai.Client.Transport;
 
 /// <summary>
 /// Reads one streamed chat completion: server-sent events line by line from the unbuffered response, each <c>data:</c> payload
-/// parsed once, mapped to at most one <see cref="ChatResponseUpdate"/>. Owns the <see cref="HttpMessage"/> and disposes it.
+/// parsed once, mapped to at most one <see cref="ChatResponseUpdate"/>. Owns the message that carries the response and disposes it.
 /// </summary>
 /// <remarks>
 /// Each <c>data:</c> line is taken as one event. The SSE spec would join consecutive data lines, but no chat service splits a JSON
@@ -18,7 +18,7 @@ namespace Mai.Client.Transport;
 /// </remarks>
 internal sealed class StreamingResponseReader : IDisposable
 {
-    private readonly HttpMessage _message;
+    private readonly IDisposable _owner;
     private readonly Response _response;
     private readonly string? _secret;
     private readonly Func<Exception, TimeoutException> _timeout;
@@ -38,9 +38,15 @@ internal sealed class StreamingResponseReader : IDisposable
     private int _events;
 
     public StreamingResponseReader(HttpMessage message, string? secret, Func<Exception, TimeoutException> timeout, CancellationToken cancellationToken)
+        : this(message.Response, message, secret, timeout, cancellationToken)
     {
-        _message = message;
-        _response = message.Response;
+    }
+
+    /// <summary>Reads <paramref name="response"/> (any pipeline's, seen as an Azure <see cref="Response"/>); disposes <paramref name="owner"/> at the end.</summary>
+    public StreamingResponseReader(Response response, IDisposable owner, string? secret, Func<Exception, TimeoutException> timeout, CancellationToken cancellationToken)
+    {
+        _owner = owner;
+        _response = response;
         _secret = secret;
         _timeout = timeout;
         _cancellationToken = cancellationToken;
@@ -263,6 +269,6 @@ internal sealed class StreamingResponseReader : IDisposable
     {
         _registration.Dispose();
         _lines.Dispose();
-        _message.Dispose();
+        _owner.Dispose();
     }
 }
