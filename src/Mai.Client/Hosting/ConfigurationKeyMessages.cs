@@ -42,7 +42,26 @@ internal sealed partial class ConfigurationKeyMessages
     public string FromBinder(InvalidOperationException exception)
     {
         var detail = exception.InnerException is { } inner ? " " + inner.Message : string.Empty;
-        return $"The configuration at '{_prefix}' could not be bound: {exception.Message}{detail}";
+        return BinderFailure().Match(exception.Message) is { Success: true } match
+            ? $"{match.Groups["key"].Value} is not a valid {match.Groups["type"].Value.Split('.')[^1]}{(detail.Length > 0 ? ":" + detail : ".")}"
+            : $"The configuration at '{_prefix}' could not be bound: {exception.Message}{detail}";
+    }
+
+    /// <summary>Replaces every occurrence of the given secrets in <paramref name="message"/> (defence in depth: a key pasted into the wrong setting).</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="secrets">The API keys of the options; null and blank entries are skipped.</param>
+    /// <returns>The message without any of the secrets.</returns>
+    public static string Redact(string message, IEnumerable<string?> secrets)
+    {
+        foreach (var secret in secrets)
+        {
+            if (!string.IsNullOrWhiteSpace(secret))
+            {
+                message = message.Replace(secret, "[redacted]", StringComparison.Ordinal);
+            }
+        }
+
+        return message;
     }
 
     private static string ToKey(Match match)
@@ -62,6 +81,9 @@ internal sealed partial class ConfigurationKeyMessages
 
         return key.ToString();
     }
+
+    [GeneratedRegex(@"at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
+    private static partial Regex BinderFailure();
 
     [GeneratedRegex(@"\s*\(Parameter '[^']*'\)$")]
     private static partial Regex ParameterSuffix();

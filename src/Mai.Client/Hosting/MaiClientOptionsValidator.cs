@@ -49,7 +49,8 @@ internal sealed class MaiClientOptionsValidator : IValidateOptions<MaiClientOpti
         }
         catch (ArgumentException ex)
         {
-            return ValidateOptionsResult.Fail(_messages.Translate(ex.Message));
+            var keys = options.Fallbacks.Select(f => f?.ApiKey).Append(options.ApiKey);
+            return ValidateOptionsResult.Fail(ConfigurationKeyMessages.Redact(_messages.Translate(ex.Message), keys));
         }
 
         return ValidateOptionsResult.Success;

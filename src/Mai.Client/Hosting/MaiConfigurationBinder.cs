@@ -9,7 +9,8 @@ namespace Mai.Client.Hosting;
 /// <summary>Binds one configuration section onto the <see cref="MaiClientOptions"/> of one options name.</summary>
 /// <remarks>
 /// Unknown keys are rejected (a misspelt key would otherwise be ignored in silence). A value that cannot be bound, or a price table
-/// that cannot be built, is reported as an <see cref="OptionsValidationException"/> naming the configuration key.
+/// that cannot be built, is reported as an <see cref="OptionsValidationException"/> naming the configuration key; any configured API key
+/// is redacted from the message.
 /// </remarks>
 internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientOptions>
 {
@@ -34,10 +35,15 @@ internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientO
             return;
         }
 
+        if (UnknownSettings.Find(_configuration, typeof(MaiClientSettings)) is { } unknown)
+        {
+            throw Fail($"{unknown} is not a Mai.Client setting; check its spelling.");
+        }
+
         MaiClientSettings settings;
         try
         {
-            settings = _configuration.Get<MaiClientSettings>(binder => binder.ErrorOnUnknownConfiguration = true) ?? new MaiClientSettings();
+            settings = _configuration.Get<MaiClientSettings>() ?? new MaiClientSettings();
         }
         catch (InvalidOperationException ex)
         {
@@ -111,5 +117,9 @@ internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientO
         }
     }
 
-    private OptionsValidationException Fail(string message) => new(_name, typeof(MaiClientOptions), [message]);
+    private OptionsValidationException Fail(string message)
+    {
+        var keys = _configuration.GetSection(nameof(MaiClientSettings.Fallbacks)).GetChildren().Select(f => f[nameof(MaiDeploymentSettings.ApiKey)]).Append(_configuration[nameof(MaiClientSettings.ApiKey)]);
+        return new(_name, typeof(MaiClientOptions), [ConfigurationKeyMessages.Redact(message, keys)]);
+    }
 }
