@@ -27,7 +27,7 @@ internal static class HostingTestKit
     }
 
     /// <summary>A cancellation token that fails a loopback test after 30 seconds instead of letting it hang.</summary>
-    public static CancellationToken Timeout()
+    public static CancellationToken CallTimeout()
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         cts.CancelAfter(TimeSpan.FromSeconds(30));
