@@ -9,8 +9,9 @@ namespace Mai.Client.Hosting;
 /// naming the configuration key. Runs at host start (<c>ValidateOnStart</c>) and on first resolution.
 /// </summary>
 /// <remarks>
-/// The options are checked by <see cref="MaiClientOptions.ValidateAndCopy"/>, then the pipeline layers are composed over a client that
-/// sends nothing, so each layer's own checks (resilience, budgets, metering) run too. No transport is built and nothing is sent.
+/// The options are checked by <see cref="MaiClientOptions.ValidateAndCopy"/>, then the resilience and budget layers are composed over a
+/// client that sends nothing, so their own checks run too (metering's checks are all covered by <c>ValidateAndCopy</c>, and it is left
+/// out so no instrument is created). No transport is built and nothing is sent.
 /// </remarks>
 internal sealed class MaiClientOptionsValidator : IValidateOptions<MaiClientOptions>
 {
@@ -44,6 +45,11 @@ internal sealed class MaiClientOptionsValidator : IValidateOptions<MaiClientOpti
                 _ = new AzureInferenceChatClientOptions { ApiVersion = copy.ApiVersion, NetworkTimeout = copy.NetworkTimeout }.CloneAndValidate();
             }
 
+            // Compose without telemetry, logging or ledger: validation must leave no instruments or records behind.
+            copy.EnableMetering = false;
+            copy.MeterFactory = null;
+            copy.LoggerFactory = null;
+            copy.Ledger = null;
             using var silent = new SilentChatClient();
             using var pipeline = MaiPipeline.Compose(silent, copy);
         }
