@@ -8,7 +8,7 @@ namespace Mai.Client.Hosting;
 
 /// <summary>Binds one configuration section onto the <see cref="MaiClientOptions"/> of one options name.</summary>
 /// <remarks>
-/// Unknown keys are rejected (a misspelt key would otherwise be ignored in silence). A value that cannot be bound, or a price table
+/// Unknown keys in a section are rejected (a misspelt key would otherwise be ignored in silence); a configuration root is not checked. A value that cannot be bound, or a price table
 /// that cannot be built, is reported as an <see cref="OptionsValidationException"/> naming the configuration key; any configured API key
 /// is redacted from the message.
 /// </remarks>
@@ -35,7 +35,8 @@ internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientO
             return;
         }
 
-        if (UnknownSettings.Find(_configuration, typeof(MaiClientSettings)) is { } unknown)
+        // A configuration root holds the whole application's settings: only a section is checked for misspelt keys.
+        if (_configuration is IConfigurationSection && UnknownSettings.Find(_configuration, typeof(MaiClientSettings)) is { } unknown)
         {
             throw Fail($"{unknown} is not a Mai.Client setting; check its spelling.");
         }

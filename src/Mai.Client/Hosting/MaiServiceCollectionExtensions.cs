@@ -50,10 +50,12 @@ public static class MaiServiceCollectionExtensions
 {
     /// <summary>Registers the default <see cref="MaiClient"/> and <see cref="IChatClient"/>, with options bound from <paramref name="configuration"/>.</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The section holding the options (for example <c>Configuration.GetSection("Mai")</c>); keys as in the class example.</param>
+    /// <param name="configuration">The section holding the options (for example <c>Configuration.GetSection("Mai")</c>); keys as in the class
+    /// example. A key in the section that matches no setting is a validation error.</param>
     /// <param name="configure">Changes the options after binding; <see langword="null"/> for none.</param>
     /// <returns>A builder for M.E.AI middleware around the registered <see cref="IChatClient"/> (the <see cref="MaiClient"/> facade does not go through it).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The default <see cref="MaiClient"/> is already registered.</exception>
     public static ChatClientBuilder AddMaiClient(this IServiceCollection services, IConfiguration configuration, Action<MaiClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -65,6 +67,7 @@ public static class MaiServiceCollectionExtensions
     /// <param name="configure">Sets the options.</param>
     /// <returns>A builder for M.E.AI middleware around the registered <see cref="IChatClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The default <see cref="MaiClient"/> is already registered.</exception>
     public static ChatClientBuilder AddMaiClient(this IServiceCollection services, Action<MaiClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -79,6 +82,7 @@ public static class MaiServiceCollectionExtensions
     /// <returns>A builder for M.E.AI middleware around the keyed <see cref="IChatClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/>, <paramref name="name"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    /// <exception cref="InvalidOperationException">A <see cref="MaiClient"/> with this name is already registered.</exception>
     public static ChatClientBuilder AddMaiClient(this IServiceCollection services, string name, IConfiguration configuration, Action<MaiClientOptions>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -93,6 +97,7 @@ public static class MaiServiceCollectionExtensions
     /// <returns>A builder for M.E.AI middleware around the keyed <see cref="IChatClient"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/>, <paramref name="name"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
+    /// <exception cref="InvalidOperationException">A <see cref="MaiClient"/> with this name is already registered.</exception>
     public static ChatClientBuilder AddMaiClient(this IServiceCollection services, string name, Action<MaiClientOptions> configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -103,6 +108,13 @@ public static class MaiServiceCollectionExtensions
     private static ChatClientBuilder AddCore(IServiceCollection services, string? name, IConfiguration? configuration, Action<MaiClientOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(MaiClient) && Equals(d.ServiceKey, name)))
+        {
+            throw new InvalidOperationException(
+                $"A MaiClient {(name is null ? "without a name" : $"named '{name}'")} is already registered. Call AddMaiClient once per name; " +
+                "change its options further with services.Configure<MaiClientOptions>(name, …).");
+        }
+
         var optionsName = name ?? Microsoft.Extensions.Options.Options.DefaultName;
         var keyPrefix = configuration is null ? null : (configuration as IConfigurationSection)?.Path ?? string.Empty;
 

@@ -10,7 +10,7 @@ namespace Mai.Client.Tests.Hosting;
 
 public class MaiServiceCollectionExtensionsBindingTests
 {
-    /// <summary>The schema example of src/Mai.Client/Hosting/README.md, every setting with a value other than its default.</summary>
+    /// <summary>Every setting of the schema (src/Mai.Client/Hosting/README.md), each with a value other than its default.</summary>
     internal const string SchemaExample = """
         {
           "Mai": {
@@ -300,6 +300,51 @@ public class MaiServiceCollectionExtensionsBindingTests
 
         Assert.IsType<DefaultAzureCredential>(options.Credential);
         Assert.Same(options.Credential, options.Fallbacks[0].Credential);
+    }
+
+    [Fact]
+    public void AddMaiClient_ReadmeSchema_BindsAndValidates()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Mai.Client", "Hosting", "README.md"));
+        var start = readme.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
+        var json = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        var services = new ServiceCollection();
+        services.AddMaiClient(Json(json).GetSection("Mai"));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var options = provider.GetRequiredService<IOptionsMonitor<MaiClientOptions>>().Get(Options.DefaultName);
+
+        Assert.Equal(new Uri("https://thinking-east.services.ai.azure.com/models"), options.Endpoint);
+        Assert.Equal("thinking-west", Assert.Single(options.Fallbacks).Name);
+        Assert.Equal(2, options.Budgets.Count);
+        Assert.Equal(6.25m, options.Prices.ComputeCost(new MaiUsage(1_000_000, 1_000_000, 0, 0, 2_000_000, false), "thinking-west", null));
+    }
+
+    [Fact]
+    public void AddMaiClient_CamelCaseKeys_BindTheSameSettings()
+    {
+        var options = BoundOptions(Json("""
+            { "mai": { "endpoint": "https://a.services.ai.azure.com/models", "apiKey": "k", "resilience": { "maxRetries": 7 },
+                       "fallbacks": [ { "endpoint": "https://b.services.ai.azure.com/models", "apiKey": "k2" } ] } }
+            """).GetSection("Mai"));
+
+        Assert.Equal(new Uri("https://a.services.ai.azure.com/models"), options.Endpoint);
+        Assert.Equal(7, options.Resilience.MaxRetries);
+        Assert.Equal(new Uri("https://b.services.ai.azure.com/models"), Assert.Single(options.Fallbacks).Endpoint);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Mai.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Mai.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static MaiClientOptions BoundOptions(IConfiguration section)

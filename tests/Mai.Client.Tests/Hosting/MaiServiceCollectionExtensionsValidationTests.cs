@@ -174,6 +174,31 @@ public class MaiServiceCollectionExtensionsValidationTests
     }
 
     [Fact]
+    public void AddMaiClient_SameNameTwice_Throws()
+    {
+        var services = new ServiceCollection();
+        services.AddMaiClient(o => { });
+        services.AddMaiClient("gpt4o", o => { });
+
+        var unnamed = Assert.Throws<InvalidOperationException>(() => services.AddMaiClient(Pairs(("Mai:Model", "x")).GetSection("Mai")));
+        var named = Assert.Throws<InvalidOperationException>(() => services.AddMaiClient("gpt4o", o => { }));
+
+        Assert.StartsWith("A MaiClient without a name is already registered.", unnamed.Message, StringComparison.Ordinal);
+        Assert.StartsWith("A MaiClient named 'gpt4o' is already registered.", named.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_ConfigurationRootWithOtherSettings_IsNotCheckedForUnknownKeys()
+    {
+        using var provider = Provider(Pairs(
+            ("Endpoint", "https://thinking-east.services.ai.azure.com/models"),
+            ("ApiKey", SecretKey),
+            ("Logging:LogLevel:Default", "Information")));
+
+        Assert.NotNull(provider.GetRequiredService<MaiClient>());
+    }
+
+    [Fact]
     public void AddMaiClient_BlankName_Throws()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddMaiClient(" ", o => { }));
