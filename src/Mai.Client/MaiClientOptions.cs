@@ -163,6 +163,7 @@ public sealed class MaiClientOptions
         var copy = (MaiClientOptions)MemberwiseClone();
         copy.Fallbacks = [.. Fallbacks.Select(f => f.Clone())];
         copy.Budgets = [.. Budgets];
+        copy.Resilience = Resilience.Clone();
 
         return copy;
     }

@@ -68,7 +68,7 @@ public sealed partial class MaiResilienceOptions
 
     /// <summary>Gets the HTTP statuses that are retried. 400, 401, 403, 404 and 422 are permanent and may not be added.</summary>
     /// <value>The default is 408, 429, 500, 502, 503 and 504.</value>
-    public ISet<int> RetryableStatusCodes { get; } = new HashSet<int>(ResilienceDefaults.RetryableStatusCodes());
+    public ISet<int> RetryableStatusCodes { get; private set; } = new HashSet<int>(ResilienceDefaults.RetryableStatusCodes());
 
     /// <summary>Gets or sets the ratio of transient failures within <see cref="CircuitBreakerSamplingDuration"/> that opens a deployment's circuit.</summary>
     /// <value>The default is 0.5. Must be greater than 0 and at most 1.</value>
@@ -111,4 +111,12 @@ public sealed partial class MaiResilienceOptions
     /// The pipeline must run attempts one after another: hedging or other parallel strategies are not supported.
     /// </remarks>
     public ResiliencePipeline? Pipeline { get; set; }
+
+    /// <summary>Returns a copy whose later edits do not reach this instance (and the reverse).</summary>
+    internal MaiResilienceOptions Clone()
+    {
+        var copy = (MaiResilienceOptions)MemberwiseClone();
+        copy.RetryableStatusCodes = new HashSet<int>(RetryableStatusCodes);
+        return copy;
+    }
 }

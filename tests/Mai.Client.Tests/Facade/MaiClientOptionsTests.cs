@@ -75,4 +75,24 @@ public class MaiClientOptionsTests
         Assert.Equal("a.services.ai.azure.com/gpt-4o", deployment.ToString());
         Assert.DoesNotContain("SECRET", deployment.ToString());
     }
+
+    [Fact]
+    public void Constructor_ResilienceOptions_CallerInstanceNeverModified()
+    {
+        var options = new MaiClientOptions
+        {
+            Endpoint = new Uri("https://a.services.ai.azure.com/models"),
+            ApiKey = "k",
+            TimeProvider = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(),
+        };
+        options.Resilience.RetryableStatusCodes.Remove(408);
+
+        using var client = new MaiClient(options);
+        var copy = options.ValidateAndCopy(requireEndpoint: true);
+        copy.Resilience.RetryableStatusCodes.Add(418);
+
+        Assert.Same(TimeProvider.System, options.Resilience.TimeProvider);
+        Assert.DoesNotContain(418, options.Resilience.RetryableStatusCodes);
+        Assert.DoesNotContain(408, copy.Resilience.RetryableStatusCodes);
+    }
 }
