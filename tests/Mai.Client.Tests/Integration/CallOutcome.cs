@@ -1,0 +1,48 @@
+using Mai.Client.Resilience;
+using Microsoft.Extensions.AI;
+
+namespace Mai.Client.Tests.Integration;
+
+/// <summary>How one call through <see cref="MaiClient"/> ended: its result or exception, the waits the clock was advanced by, and what the caller saw.</summary>
+internal sealed record CallOutcome(MaiResult? Result, Exception? Error, List<TimeSpan> Waits, List<MaiUpdate> Seen)
+{
+    /// <summary>Gets the attempts: the result's, or those the exception carries.</summary>
+    public IReadOnlyList<MaiAttempt> Attempts => Result?.Attempts ?? Error switch
+    {
+        RetryAfterTooLongException tooLong => tooLong.Attempts,
+        StreamInterruptedException interrupted => interrupted.Attempts,
+        { } e when e.Data[ResilientChatClient.AttemptsPropertyKey] is IReadOnlyList<MaiAttempt> attempts => attempts,
+        _ => [],
+    };
+
+    public MaiResult Ok => Result ?? throw new Xunit.Sdk.XunitException($"The call failed: {Error}");
+
+    public T Failed<T>()
+        where T : Exception => Assert.IsType<T>(Error ?? throw new Xunit.Sdk.XunitException("The call succeeded."), exactMatch: false);
+
+    /// <summary>Makes one call (streamed or not) and drives the client's clock through its retry waits until it ends.</summary>
+    public static Task<CallOutcome> RunAsync(MaiClient client, ClientClock clock, bool streaming, string prompt = "Why is the sky blue?", ChatOptions? options = null) =>
+        RunWithTokenAsync(client, clock, streaming, prompt, options, EmulatorKit.Guard());
+
+    /// <summary>Like <see cref="RunAsync"/>, with the caller's own token.</summary>
+    public static async Task<CallOutcome> RunWithTokenAsync(MaiClient client, ClientClock clock, bool streaming, string prompt, ChatOptions? options, CancellationToken token)
+    {
+        var seen = new List<MaiUpdate>();
+        var call = streaming ? StreamAsync(client, prompt, options, seen, token) : client.AskAsync(prompt, options, token);
+        var waits = await clock.DriveAsync(call);
+        try
+        {
+            return new CallOutcome(await call, null, waits, seen);
+        }
+        catch (Exception ex)
+        {
+            return new CallOutcome(null, ex, waits, seen);
+        }
+    }
+
+    private static async Task<MaiResult> StreamAsync(MaiClient client, string prompt, ChatOptions? options, List<MaiUpdate> seen, CancellationToken cancellationToken)
+    {
+        await client.CollectAsync(prompt, options, seen, cancellationToken);
+        return Assert.Single(seen, u => u.Kind == MaiUpdateKind.Completed).Result!;
+    }
+}
