@@ -16,7 +16,7 @@ public class BudgetAdmissionTests
     public async Task Call_TinyTokenBudget_RefusedWithoutAnyRequestNamingScopeLimitAndLeft(bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         var options = EmulatorKit.Options(emu, clock);
         options.Budgets.Add(new BudgetLimit { Name = "tiny", Tenant = "acme", MaxTokens = 100, Window = BudgetWindow.Day });
         using var client = new MaiClient(options);
@@ -31,7 +31,7 @@ public class BudgetAdmissionTests
         Assert.Equal(100m, error.Remaining);
         Assert.Equal(PromptTokens("Why is the sky blue?") + 500m, error.Requested);
         Assert.Equal("tokens", error.Unit);
-        Assert.Equal(ClientClock.Epoch.Date.AddDays(1), error.ResetsAt?.UtcDateTime);
+        Assert.Equal(TestClock.Epoch.Date.AddDays(1), error.ResetsAt?.UtcDateTime);
         Assert.Empty(outcome.Seen);
     }
 
@@ -39,7 +39,7 @@ public class BudgetAdmissionTests
     public async Task Call_100Concurrent_NeverSpendBeyondTheLimitAndExactlyTheCallsThatFitAreSent()
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         var store = new PeakBudgetStore(new InMemoryBudgetStore(clock));
         var ledger = new UsageLedger();
         var options = EmulatorKit.Options(emu, clock, "gpt-4o");
@@ -87,7 +87,7 @@ public class BudgetAdmissionTests
     public async Task Call_PromptPlusMaxOutputOverContextWindow_ThrowsWithoutAnyRequest(bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         var options = EmulatorKit.Options(emu, clock);
         options.ContextWindowTokens = 200;
         using var client = new MaiClient(options);

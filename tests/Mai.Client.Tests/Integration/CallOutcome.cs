@@ -21,15 +21,16 @@ internal sealed record CallOutcome(MaiResult? Result, Exception? Error, List<Tim
         where T : Exception => Assert.IsType<T>(Error ?? throw new Xunit.Sdk.XunitException("The call succeeded."), exactMatch: false);
 
     /// <summary>Makes one call (streamed or not) and drives the client's clock through its retry waits until it ends.</summary>
-    public static Task<CallOutcome> RunAsync(MaiClient client, ClientClock clock, bool streaming, string prompt = "Why is the sky blue?", ChatOptions? options = null) =>
-        RunWithTokenAsync(client, clock, streaming, prompt, options, EmulatorKit.Guard());
+    public static Task<CallOutcome> RunAsync(MaiClient client, TestClock clock, bool streaming, string prompt = "Why is the sky blue?", ChatOptions? options = null, Func<TimeSpan, bool>? advance = null) =>
+        RunWithTokenAsync(client, clock, streaming, prompt, options, EmulatorKit.Guard(), advance);
 
-    /// <summary>Like <see cref="RunAsync"/>, with the caller's own token.</summary>
-    public static async Task<CallOutcome> RunWithTokenAsync(MaiClient client, ClientClock clock, bool streaming, string prompt, ChatOptions? options, CancellationToken token)
+    /// <summary>Like <see cref="RunAsync"/>, with the caller's own token, telling <paramref name="onUpdate"/> of each update as the caller gets it.</summary>
+    public static async Task<CallOutcome> RunWithTokenAsync(
+        MaiClient client, TestClock clock, bool streaming, string prompt, ChatOptions? options, CancellationToken token, Func<TimeSpan, bool>? advance = null, Action<int>? onUpdate = null)
     {
         var seen = new List<MaiUpdate>();
-        var call = streaming ? StreamAsync(client, prompt, options, seen, token) : client.AskAsync(prompt, options, token);
-        var waits = await clock.DriveAsync(call);
+        var call = streaming ? StreamAsync(client, prompt, options, seen, onUpdate, token) : client.AskAsync(prompt, options, token);
+        var waits = await clock.DriveAsync(call, advance);
         try
         {
             return new CallOutcome(await call, null, waits, seen);
@@ -40,9 +41,14 @@ internal sealed record CallOutcome(MaiResult? Result, Exception? Error, List<Tim
         }
     }
 
-    private static async Task<MaiResult> StreamAsync(MaiClient client, string prompt, ChatOptions? options, List<MaiUpdate> seen, CancellationToken cancellationToken)
+    private static async Task<MaiResult> StreamAsync(MaiClient client, string prompt, ChatOptions? options, List<MaiUpdate> seen, Action<int>? onUpdate, CancellationToken cancellationToken)
     {
-        await client.CollectAsync(prompt, options, seen, cancellationToken);
+        await foreach (var update in client.StreamAsync(prompt, options, cancellationToken))
+        {
+            seen.Add(update);
+            onUpdate?.Invoke(seen.Count);
+        }
+
         return Assert.Single(seen, u => u.Kind == MaiUpdateKind.Completed).Result!;
     }
 }

@@ -36,7 +36,7 @@ internal static class EmulatorKit
     }
 
     /// <summary>Options for a client whose primary deployment is <paramref name="emu"/>, on <paramref name="clock"/>.</summary>
-    public static MaiClientOptions Options(MaiEmulator emu, ClientClock clock, string model = "MAI-Thinking-1", TransportKind transport = TransportKind.AzureInference)
+    public static MaiClientOptions Options(MaiEmulator emu, TestClock clock, string model = "MAI-Thinking-1", TransportKind transport = TransportKind.AzureInference)
     {
         var options = new MaiClientOptions
         {

@@ -37,7 +37,7 @@ public class FaultMatrixTests
     public async Task Call_TransientFaultThenClean_RetriedOnceAndAnsweredLikeACleanCall(string fault, int? status, string reason, int serverWaitMs, bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         using var client = new MaiClient(EmulatorKit.Options(emu, clock));
         emu.Script(EmulatorFault.Parse(fault), EmulatorFault.None);
 
@@ -93,7 +93,7 @@ public class FaultMatrixTests
     public async Task Call_ContentFilter_AttemptedOnceWithCategories(bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         using var client = new MaiClient(EmulatorKit.Options(emu, clock));
         emu.Script(EmulatorFault.ContentFilter(), EmulatorFault.None);
 
@@ -118,7 +118,7 @@ public class FaultMatrixTests
     public async Task Call_ContextLength_AttemptedOnce(bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         using var client = new MaiClient(EmulatorKit.Options(emu, clock));
         emu.Script(EmulatorFault.ContextLengthExceeded(), EmulatorFault.None);
 
@@ -140,7 +140,7 @@ public class FaultMatrixTests
     public async Task Call_MalformedBody_AttemptedOnceAsInvalidResponse(string fault, bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         using var client = new MaiClient(EmulatorKit.Options(emu, clock));
         emu.Script(EmulatorFault.Parse(fault), EmulatorFault.None);
 
@@ -160,7 +160,7 @@ public class FaultMatrixTests
     public async Task Stream_FaultAfterOutput_NotRetriedAndInterruptedWithWhatTheCallerSaw(string fault, Type inner, int? status, string reason)
     {
         await using var emu = await EmulatorKit.StartAsync(EmulatedModel.Gpt4o);
-        var clock = new ClientClock();
+        var clock = new TestClock();
         using var client = new MaiClient(EmulatorKit.Options(emu, clock, "gpt-4o"));
         emu.Script(EmulatorFault.Parse(fault), EmulatorFault.None);
 

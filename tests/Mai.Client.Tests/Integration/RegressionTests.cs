@@ -15,7 +15,7 @@ public class RegressionTests
     public async Task Stream_TruncatedBeforeFirstUpdate_IsRetriedLikeAReset()
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         using var client = new MaiClient(EmulatorKit.Options(emu, clock));
         emu.Script(EmulatorFault.TruncateStream(afterChunks: 1), EmulatorFault.None);
 
@@ -40,7 +40,7 @@ public class RegressionTests
     public async Task Estimate_PromptTokens_EqualTheServicesCountRolesIncluded(bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         using var client = new MaiClient(EmulatorKit.Options(emu, clock));
         ChatMessage[] messages =
         [

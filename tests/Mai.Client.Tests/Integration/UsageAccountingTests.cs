@@ -20,7 +20,7 @@ public class UsageAccountingTests
     public async Task Call_ReportedUsage_WinsWithReasoningAndCachedCountedOnce(bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync(o => o.SimulatePromptCaching = true, EmulatedModel.DeepSeekR1);
-        var clock = new ClientClock();
+        var clock = new TestClock();
         var ledger = new UsageLedger();
         var options = EmulatorKit.Options(emu, clock, "DeepSeek-R1");
         options.Ledger = ledger;
@@ -59,7 +59,7 @@ public class UsageAccountingTests
         await using var emu = await EmulatorKit.StartAsync(
             EmulatedModel.Gpt4o with { Name = "quiet-4o", StreamUsage = UsagePlacement.None },
             EmulatedModel.DeepSeekR1 with { Name = "quiet-r1", StreamUsage = UsagePlacement.None });
-        var clock = new ClientClock();
+        var clock = new TestClock();
         var ledger = new UsageLedger();
         var options = EmulatorKit.Options(emu, clock, model);
         options.Ledger = ledger;
@@ -84,7 +84,7 @@ public class UsageAccountingTests
     public async Task Stream_CutMidway_BilledOnceWithEstimatedUsage()
     {
         await using var emu = await EmulatorKit.StartAsync(EmulatedModel.Gpt4o);
-        var clock = new ClientClock();
+        var clock = new TestClock();
         var ledger = new UsageLedger();
         var options = EmulatorKit.Options(emu, clock, "gpt-4o");
         options.Ledger = ledger;
@@ -113,7 +113,7 @@ public class UsageAccountingTests
     public async Task Call_ResetBeforeAnyResponse_RecordsNothing(bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         var ledger = new UsageLedger();
         var options = EmulatorKit.Options(emu, clock);
         options.Ledger = ledger;
@@ -136,7 +136,7 @@ public class UsageAccountingTests
     public async Task Call_429ThenSuccess_RejectedAtZeroTokensThenSuccessRecordedOnce(bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         var ledger = new UsageLedger();
         var options = EmulatorKit.Options(emu, clock);
         options.Ledger = ledger;
@@ -163,7 +163,7 @@ public class UsageAccountingTests
     public async Task Call_PriceUnknownOrKnown_CostNullOrExactDecimal(bool streaming)
     {
         await using var emu = await EmulatorKit.StartAsync();
-        var clock = new ClientClock();
+        var clock = new TestClock();
         using var unpriced = new MaiClient(EmulatorKit.Options(emu, clock));
         var pricedOptions = EmulatorKit.Options(emu, clock);
         pricedOptions.Prices = new PriceTable(new PriceTableOptions
