@@ -5,6 +5,33 @@ namespace Mai.Client.Resilience;
 
 public sealed partial class MaiResilienceOptions
 {
+    /// <summary>Returns an unvalidated copy, so the client that owns it can set its clock and logger without touching the caller's instance.</summary>
+    internal MaiResilienceOptions Clone()
+    {
+        var clone = new MaiResilienceOptions
+        {
+            MaxRetries = MaxRetries,
+            MaxAttemptsPerDeployment = MaxAttemptsPerDeployment,
+            BaseDelay = BaseDelay,
+            MaxDelay = MaxDelay,
+            MaxRetryAfter = MaxRetryAfter,
+            TotalTimeout = TotalTimeout,
+            AttemptTimeout = AttemptTimeout,
+            FirstUpdateTimeout = FirstUpdateTimeout,
+            IdleTimeout = IdleTimeout,
+            CircuitBreakerFailureRatio = CircuitBreakerFailureRatio,
+            CircuitBreakerMinimumThroughput = CircuitBreakerMinimumThroughput,
+            CircuitBreakerSamplingDuration = CircuitBreakerSamplingDuration,
+            CircuitBreakerBreakDuration = CircuitBreakerBreakDuration,
+            TimeProvider = TimeProvider,
+            LoggerFactory = LoggerFactory,
+            Pipeline = Pipeline,
+        };
+        clone.RetryableStatusCodes.Clear();
+        clone.RetryableStatusCodes.UnionWith(RetryableStatusCodes ?? new HashSet<int>());
+        return clone;
+    }
+
     /// <summary>Checks every setting and returns a frozen copy; the message names the property and the bad value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     /// <exception cref="ArgumentException">A setting is missing or inconsistent.</exception>

@@ -102,20 +102,20 @@ internal static class EmulatorKit
 }
 
 /// <summary>What the emulator put on the wire for one request: the raw content, reasoning_content, tool calls and usage.</summary>
-internal sealed record WireAnswer(string Content, string ReasoningContent, List<(string Name, string Arguments)> ToolCalls, string? FinishReason, WireUsage? Usage)
+internal sealed record WireAnswer(string Content, string ReasoningContent, List<(string Id, string Name, string Arguments)> ToolCalls, string? FinishReason, WireUsage? Usage)
 {
     public static WireAnswer FromJson(string json)
     {
         using var doc = JsonDocument.Parse(json);
         var choice = doc.RootElement.GetProperty("choices")[0];
         var message = choice.GetProperty("message");
-        var calls = new List<(string, string)>();
+        var calls = new List<(string, string, string)>();
         if (message.TryGetProperty("tool_calls", out var toolCalls) && toolCalls.ValueKind == JsonValueKind.Array)
         {
             foreach (var call in toolCalls.EnumerateArray())
             {
                 var function = call.GetProperty("function");
-                calls.Add((function.GetProperty("name").GetString()!, function.GetProperty("arguments").GetString()!));
+                calls.Add((call.GetProperty("id").GetString()!, function.GetProperty("name").GetString()!, function.GetProperty("arguments").GetString()!));
             }
         }
 
@@ -131,7 +131,7 @@ internal sealed record WireAnswer(string Content, string ReasoningContent, List<
     {
         var content = new StringBuilder();
         var reasoning = new StringBuilder();
-        var calls = new List<(string Name, StringBuilder Arguments)>();
+        var calls = new List<(string Id, string Name, StringBuilder Arguments)>();
         string? finish = null;
         WireUsage? usage = null;
         foreach (var line in sse.Split('\n'))
@@ -155,7 +155,7 @@ internal sealed record WireAnswer(string Content, string ReasoningContent, List<
                         var function = call.GetProperty("function");
                         if (function.TryGetProperty("name", out var name))
                         {
-                            calls.Add((name.GetString()!, new StringBuilder()));
+                            calls.Add((Str(call, "id"), name.GetString()!, new StringBuilder()));
                         }
 
                         calls[^1].Arguments.Append(Str(function, "arguments"));
@@ -169,7 +169,19 @@ internal sealed record WireAnswer(string Content, string ReasoningContent, List<
             }
         }
 
-        return new WireAnswer(content.ToString(), reasoning.ToString(), [.. calls.Select(c => (c.Name, c.Arguments.ToString()))], finish, usage);
+        return new WireAnswer(content.ToString(), reasoning.ToString(), [.. calls.Select(c => (c.Id, c.Name, c.Arguments.ToString()))], finish, usage);
+    }
+
+    /// <summary>Gets the reasoning and the answer as the library should deliver them: from <c>reasoning_content</c>, or from a
+    /// <c>&lt;think&gt;</c> block (without the tags and the line breaks around them) before the answer.</summary>
+    public (string Reasoning, string Answer) Split()
+    {
+        const string open = "<think>\n";
+        const string close = "\n</think>\n\n";
+        var end = Content.IndexOf(close, StringComparison.Ordinal);
+        return Content.StartsWith(open, StringComparison.Ordinal) && end > 0
+            ? (Content[open.Length..end], Content[(end + close.Length)..])
+            : (ReasoningContent, Content);
     }
 
     private static string Str(JsonElement element, string name) =>

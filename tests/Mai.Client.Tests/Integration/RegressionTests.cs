@@ -1,4 +1,5 @@
 using Mai.Client.Accounting;
+using Mai.Client.Tests.Resilience;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;
 
@@ -57,5 +58,32 @@ public class RegressionTests
         var reported = (await emu.ReplayAsync(emu.Chats()[0], EmulatorKit.Guard())).Usage!.PromptTokens;
         Assert.Equal(reported, result.Usage!.InputTokenCount);
         Assert.Equal(reported, TokenEstimator.Default.EstimatePromptTokens(messages));
+    }
+
+    /// <summary>
+    /// Bug: building a <see cref="MaiClient"/> wrote the client's logger factory and clock into the caller's
+    /// <see cref="MaiClientOptions.Resilience"/> (the "copy" shared it), so a second client built from the same options with
+    /// another logger factory kept logging its retries to the first one's.
+    /// </summary>
+    [Fact]
+    public async Task Client_BuiltTwiceFromOneOptions_EachLogsRetriesToItsOwnLoggerAndTheCallersOptionsStayUntouched()
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        var options = EmulatorKit.Options(emu, clock);
+        var firstLogs = new CapturingLoggerFactory();
+        var secondLogs = new CapturingLoggerFactory();
+        options.LoggerFactory = firstLogs;
+        using var first = new MaiClient(options);
+        options.LoggerFactory = secondLogs;
+        using var second = new MaiClient(options);
+
+        Assert.Null(options.Resilience.LoggerFactory);
+        Assert.Same(TimeProvider.System, options.Resilience.TimeProvider);
+        emu.Script(EmulatorFault.RateLimit(TimeSpan.FromMilliseconds(100), RetryAfterHeader.RetryAfterMs), EmulatorFault.None);
+        Assert.Equal(2, (await CallOutcome.RunAsync(second, clock, streaming: false)).Ok.Attempts.Count);
+
+        Assert.Contains(secondLogs.Entries, e => e.Category == "Mai.Client.Resilience" && e.Message.Contains("retrying the same deployment", StringComparison.Ordinal));
+        Assert.DoesNotContain(firstLogs.Entries, e => e.Category == "Mai.Client.Resilience");
     }
 }
