@@ -164,8 +164,8 @@ public class TransportConformanceTests
         var options = new ChatOptions { MaxOutputTokens = 300, AdditionalProperties = new() { ["mai.secret"] = "internal" } }
             .WithScope(user: "alice", tenant: "acme", tag: "docs");
 
-        (await CallOutcome.RunAsync(client, clock, streaming: false, options: options)).Ok.ToString();
-        (await CallOutcome.RunAsync(client, clock, streaming: true, options: options)).Ok.ToString();
+        _ = (await CallOutcome.RunAsync(client, clock, streaming: false, options: options)).Ok;
+        _ = (await CallOutcome.RunAsync(client, clock, streaming: true, options: options)).Ok;
 
         Assert.All(emu.Chats(), r =>
         {

@@ -29,7 +29,7 @@ public class UsageAccountingTests
             Models = { ["DeepSeek-R1"] = new ModelPrice { InputPerMillion = 1.35m, CachedInputPerMillion = 0.35m, OutputPerMillion = 5.40m } },
         });
         using var client = new MaiClient(options);
-        (await CallOutcome.RunAsync(client, clock, streaming, LongPrompt)).Ok.ToString(); // warms the emulator's prompt cache
+        _ = (await CallOutcome.RunAsync(client, clock, streaming, LongPrompt)).Ok; // warms the emulator's prompt cache
 
         var result = (await CallOutcome.RunAsync(client, clock, streaming, LongPrompt)).Ok;
 
