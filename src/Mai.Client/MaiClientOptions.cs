@@ -163,7 +163,7 @@ public sealed class MaiClientOptions
         var copy = (MaiClientOptions)MemberwiseClone();
         copy.Fallbacks = [.. Fallbacks.Select(f => f.Clone())];
         copy.Budgets = [.. Budgets];
-        copy.Resilience = Resilience.Clone();
+        copy.Resilience = Resilience.Clone(); // the pipeline sets the copy's clock and logger, never the caller's
 
         return copy;
     }

@@ -10,9 +10,10 @@ namespace Mai.Client.Accounting;
 /// and for admission before a request is sent.
 /// </summary>
 /// <remarks>
-/// <para>Prompt rule (the one the emulator counts with): each message costs 3 tokens plus the tokens of its content
-/// (text, each tool call's name and JSON arguments, each tool result), plus 1 when it has an author name; the reply
-/// priming adds 3. Tool definitions in <see cref="ChatOptions.Tools"/> are not counted.</para>
+/// <para>Prompt rule (the one the emulator counts with, after OpenAI's cookbook): each message costs 3 tokens plus the tokens
+/// of its role (<c>user</c>, <c>system</c>, …) and of its content (text, each tool call's name and JSON arguments, each tool
+/// result), plus 1 when it has an author name; the reply priming adds 3. Tool definitions in <see cref="ChatOptions.Tools"/>
+/// are not counted.</para>
 /// <para>The tokenizer is created once per encoding and shared: creating one loads a large vocabulary. Instances are
 /// immutable and thread-safe.</para>
 /// </remarks>
@@ -79,7 +80,7 @@ public sealed class TokenEstimator
         var total = ReplyPrimingTokens;
         foreach (var message in messages)
         {
-            total += TokensPerMessage;
+            total += TokensPerMessage + CountTokens(message.Role.Value);
             if (!string.IsNullOrEmpty(message.AuthorName))
             {
                 total += TokensPerName;

@@ -16,7 +16,8 @@ namespace Mai.Client.Resilience;
 /// <para>
 /// Retried: statuses in <see cref="MaiResilienceOptions.RetryableStatusCodes"/>, connection failures
 /// (<c>RequestFailedException</c> with status 0, <see cref="HttpRequestException"/> without a status, an
-/// <see cref="IOException"/> or socket error inside), this layer's attempt and first-update timeouts, and a
+/// <see cref="IOException"/> or socket error inside, a stream that closed without <c>[DONE]</c> before its first update:
+/// <see cref="Errors.StreamTruncatedException"/>), this layer's attempt and first-update timeouts, and a
 /// <see cref="TimeoutException"/> or <see cref="OperationCanceledException"/> the caller did not cause. Never retried:
 /// 400 (context length, content filter, bad parameter), 401, 403, 404, 422 and anything not listed, and cancellation by
 /// the caller. How retries and failover combine is described on <see cref="MaiResilienceOptions"/>.

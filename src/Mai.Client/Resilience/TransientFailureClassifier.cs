@@ -2,13 +2,14 @@ using System.ClientModel;
 using System.Collections.Frozen;
 using System.Net.Sockets;
 using Azure;
+using Mai.Client.Errors;
 using Polly.Timeout;
 
 namespace Mai.Client.Resilience;
 
 /// <summary>
 /// Decides whether a failed attempt is worth another one. Transient: a status on the allow-list, no response at all
-/// (connection refused, reset, DNS, TLS), our own attempt timeouts, and a timeout or cancellation the caller did not ask
+/// (connection refused, reset, DNS, TLS), a stream that closed without <c>[DONE]</c>, our own attempt timeouts, and a timeout or cancellation the caller did not ask
 /// for. Everything else is permanent, and the caller's cancellation is never retried.
 /// </summary>
 internal static class TransientFailureClassifier
@@ -27,6 +28,10 @@ internal static class TransientFailureClassifier
                 return new(false, tooLong.Status, "retry_after_too_long", tooLong.RetryAfter);
             case StreamInterruptedException:
                 return new(false, null, "stream_interrupted", null);
+            case StreamTruncatedException truncated:
+                // The connection closed before [DONE] and before any finish reason: a dropped connection like a reset, even
+                // though a 200 came first. (Only reaches here before the stream's first update; later it is an interruption.)
+                return new(true, truncated.Status, StreamTruncatedException.Code, null);
             case TimeoutRejectedException rejected:
                 return new(true, null, rejected.Data[TimeoutReasonKey] as string ?? "timeout", null);
             case RequestFailedException rfe:

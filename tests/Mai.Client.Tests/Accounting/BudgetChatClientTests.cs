@@ -7,7 +7,7 @@ namespace Mai.Client.Tests.Accounting;
 
 public class BudgetChatClientTests
 {
-    // 3 (priming) + 3 (message) + 4 ("Hello, world!")
+    // 3 (priming) + 3 (message) + 1 ("user") + 3 ("Hello world!")
     private const int PromptTokens = 10;
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
@@ -16,7 +16,7 @@ public class BudgetChatClientTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static ChatMessage[] Prompt => [new(ChatRole.User, "Hello, world!")];
+    private static ChatMessage[] Prompt => [new(ChatRole.User, "Hello world!")];
 
     private static ChatOptions Acme(int maxOutput) => new ChatOptions { MaxOutputTokens = maxOutput, ModelId = "gpt-4o" }.WithScope(user: "alice", tenant: "acme");
 

@@ -19,9 +19,9 @@ public class MeteringChatClientTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static ChatMessage[] Prompt => [new(ChatRole.User, "Hello, world!")];
+    private static ChatMessage[] Prompt => [new(ChatRole.User, "Hello world!")];
 
-    // 3 (priming) + 3 (message) + 4 ("Hello, world!")
+    // 3 (priming) + 3 (message) + 1 ("user") + 3 ("Hello world!")
     private const int PromptTokens = 10;
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class MeteringTelemetryTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static ChatMessage[] Prompt => [new(ChatRole.User, "Hello, world!")];
+    private static ChatMessage[] Prompt => [new(ChatRole.User, "Hello world!")];
 
     public void Dispose() => _meters.Dispose();
 

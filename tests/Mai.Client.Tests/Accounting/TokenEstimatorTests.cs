@@ -18,12 +18,12 @@ public class TokenEstimatorTests
     }
 
     [Fact]
-    public void EstimatePromptTokens_TwoMessages_AddsThreePerMessageAndThreeForPriming()
+    public void EstimatePromptTokens_TwoMessages_AddsThreePerMessageItsRoleAndThreeForPriming()
     {
         ChatMessage[] messages = [new(ChatRole.System, "You are helpful."), new(ChatRole.User, "Hello, world!")];
 
-        // 3 (priming) + (3 + 4) + (3 + 4)
-        Assert.Equal(17, TokenEstimator.Default.EstimatePromptTokens(messages));
+        // 3 (priming) + (3 + "system" 1 + 4) + (3 + "user" 1 + 4)
+        Assert.Equal(19, TokenEstimator.Default.EstimatePromptTokens(messages));
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public class TokenEstimatorTests
     {
         ChatMessage[] messages = [new(ChatRole.User, "Hello, world!") { AuthorName = "alice" }];
 
-        Assert.Equal(3 + 3 + 1 + 4, TokenEstimator.Default.EstimatePromptTokens(messages));
+        Assert.Equal(3 + 3 + 1 + 1 + 4, TokenEstimator.Default.EstimatePromptTokens(messages));
     }
 
     [Fact]
@@ -43,8 +43,8 @@ public class TokenEstimatorTests
         ChatMessage[] messages = [new(ChatRole.Assistant, [call]), new(ChatRole.Tool, [result])];
 
         var expected = 3
-            + 3 + estimator.CountTokens("get_weather") + estimator.CountTokens("{\"city\":\"Paris\"}")
-            + 3 + estimator.CountTokens("sunny, 21 degrees");
+            + 3 + estimator.CountTokens("assistant") + estimator.CountTokens("get_weather") + estimator.CountTokens("{\"city\":\"Paris\"}")
+            + 3 + estimator.CountTokens("tool") + estimator.CountTokens("sunny, 21 degrees");
         Assert.Equal(expected, estimator.EstimatePromptTokens(messages));
         Assert.True(estimator.CountTokens("get_weather") > 0);
     }

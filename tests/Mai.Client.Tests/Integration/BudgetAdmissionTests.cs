@@ -1,0 +1,151 @@
+using Mai.Client.Accounting;
+using Microsoft.Extensions.AI;
+
+namespace Mai.Client.Tests.Integration;
+
+/// <summary>Budgets and the context-window guard through <see cref="MaiClient"/> over the emulator: refusals send nothing.</summary>
+public class BudgetAdmissionTests
+{
+    private static readonly TokenEstimator Tokens = TokenEstimator.Default;
+
+    private static int PromptTokens(string prompt) => Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, prompt)]);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_TinyTokenBudget_RefusedWithoutAnyRequestNamingScopeLimitAndLeft(bool streaming)
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        var options = EmulatorKit.Options(emu, clock);
+        options.Budgets.Add(new BudgetLimit { Name = "tiny", Tenant = "acme", MaxTokens = 100, Window = BudgetWindow.Day });
+        using var client = new MaiClient(options);
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming, options: new ChatOptions { MaxOutputTokens = 500 }.WithScope(tenant: "acme"));
+
+        var error = outcome.Failed<BudgetExceededException>();
+        Assert.Empty(emu.Requests);
+        Assert.Equal("tenant 'acme' (budget 'tiny')", error.Scope);
+        Assert.Equal("100 tokens per day", error.Limit);
+        Assert.Equal(100m, error.LimitValue);
+        Assert.Equal(100m, error.Remaining);
+        Assert.Equal(PromptTokens("Why is the sky blue?") + 500m, error.Requested);
+        Assert.Equal("tokens", error.Unit);
+        Assert.Equal(TestClock.Epoch.Date.AddDays(1), error.ResetsAt?.UtcDateTime);
+        Assert.Empty(outcome.Seen);
+    }
+
+    [Fact]
+    public async Task Call_100Concurrent_NeverSpendBeyondTheLimitAndExactlyTheCallsThatFitAreSent()
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        var store = new PeakBudgetStore(new InMemoryBudgetStore(clock));
+        var ledger = new UsageLedger();
+        var options = EmulatorKit.Options(emu, clock, "gpt-4o");
+        const int maxOutput = 8;
+        var reservation = PromptTokens("Why is the sky blue?") + maxOutput;
+        const int fits = 37;
+        var limit = (reservation * fits) + (reservation / 2);
+        options.Budgets.Add(new BudgetLimit { Name = "shared", MaxTokens = limit, Window = BudgetWindow.Total });
+        options.BudgetStore = store;
+        options.Ledger = ledger;
+        using var client = new MaiClient(options);
+        var callOptions = new ChatOptions { MaxOutputTokens = maxOutput };
+        var guard = EmulatorKit.Guard();
+
+        var calls = Enumerable.Range(0, 100).Select(async i =>
+        {
+            await Task.Yield();
+            try
+            {
+                var result = i % 2 == 0
+                    ? await client.AskAsync("Why is the sky blue?", callOptions, guard)
+                    : (await client.CollectAsync("Why is the sky blue?", callOptions, cancellationToken: guard))[^1].Result!;
+                return result.Usage!.TotalTokenCount;
+            }
+            catch (BudgetExceededException)
+            {
+                return -1L;
+            }
+        }).ToList();
+        var outcomes = await Task.WhenAll(calls);
+
+        var spent = outcomes.Where(t => t >= 0).ToList();
+        Assert.Equal(fits, spent.Count);
+        Assert.Equal(fits, emu.Chats().Count);
+        Assert.All(spent, t => Assert.Equal(reservation, t)); // the answer is cut at max_tokens: real usage equals the reservation
+        Assert.Equal(fits * (long)reservation, ledger.GetTotals().Usage.TotalTokenCount);
+        Assert.True(store.Peak <= limit, $"reserved + spent peaked at {store.Peak}, over the limit {limit}");
+        var balance = await client.ChatClient.GetService<BudgetChatClient>()!.GetBalanceAsync("shared", cancellationToken: guard);
+        Assert.Equal(fits * (long)reservation, balance.Tokens);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_PromptPlusMaxOutputOverContextWindow_ThrowsWithoutAnyRequest(bool streaming)
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        var options = EmulatorKit.Options(emu, clock);
+        options.ContextWindowTokens = 200;
+        using var client = new MaiClient(options);
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming, options: new ChatOptions { MaxOutputTokens = 195 });
+
+        var error = outcome.Failed<ContextWindowExceededException>();
+        Assert.Empty(emu.Requests);
+        var prompt = PromptTokens("Why is the sky blue?");
+        Assert.Equal((200, prompt, 195, prompt + 195L - 200), (error.ContextWindowTokens, error.PromptTokens, error.MaxOutputTokens, error.ExcessTokens));
+        Assert.Equal("messages", error.ParamName);
+    }
+
+    /// <summary>Records the highest counter value (reservations in flight plus settled spend) any key ever reached.</summary>
+    private sealed class PeakBudgetStore(IBudgetStore inner) : IBudgetStore
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+
+        public long Peak { get; private set; }
+
+        public async ValueTask<BudgetReservationResult> TryReserveAsync(IReadOnlyList<BudgetCharge> charges, CancellationToken cancellationToken = default)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                var result = await inner.TryReserveAsync(charges, cancellationToken);
+                await TrackAsync(charges);
+                return result;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public async ValueTask AdjustAsync(IReadOnlyList<BudgetCharge> charges, CancellationToken cancellationToken = default)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                await inner.AdjustAsync(charges, cancellationToken);
+                await TrackAsync(charges);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public ValueTask<BudgetBalance> GetBalanceAsync(string key, CancellationToken cancellationToken = default) => inner.GetBalanceAsync(key, cancellationToken);
+
+        /// <summary>Reads the real counters right after each change (under the same gate, so no change is missed).</summary>
+        private async ValueTask TrackAsync(IReadOnlyList<BudgetCharge> charges)
+        {
+            foreach (var charge in charges)
+            {
+                Peak = Math.Max(Peak, (await inner.GetBalanceAsync(charge.Key)).Tokens);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Mai.Client.Resilience;
+using Microsoft.Extensions.AI;
+
+namespace Mai.Client.Tests.Integration;
+
+/// <summary>How one call through <see cref="MaiClient"/> ended: its result or exception, the waits the clock was advanced by, and what the caller saw.</summary>
+internal sealed record CallOutcome(MaiResult? Result, Exception? Error, List<TimeSpan> Waits, List<MaiUpdate> Seen)
+{
+    /// <summary>Gets the attempts: the result's, or those the exception carries.</summary>
+    public IReadOnlyList<MaiAttempt> Attempts => Result?.Attempts ?? Error switch
+    {
+        RetryAfterTooLongException tooLong => tooLong.Attempts,
+        StreamInterruptedException interrupted => interrupted.Attempts,
+        { } e when e.Data[ResilientChatClient.AttemptsPropertyKey] is IReadOnlyList<MaiAttempt> attempts => attempts,
+        _ => [],
+    };
+
+    public MaiResult Ok => Result ?? throw new Xunit.Sdk.XunitException($"The call failed: {Error}");
+
+    public T Failed<T>()
+        where T : Exception => Assert.IsType<T>(Error ?? throw new Xunit.Sdk.XunitException("The call succeeded."), exactMatch: false);
+
+    /// <summary>Makes one call (streamed or not) and drives the client's clock through its retry waits until it ends.</summary>
+    public static Task<CallOutcome> RunAsync(MaiClient client, TestClock clock, bool streaming, string prompt = "Why is the sky blue?", ChatOptions? options = null, Func<TimeSpan, bool>? advance = null) =>
+        RunWithTokenAsync(client, clock, streaming, prompt, options, EmulatorKit.Guard(), advance);
+
+    /// <summary>Like <see cref="RunAsync"/>, with the caller's own token, telling <paramref name="onUpdate"/> of each update as the caller gets it.</summary>
+    public static async Task<CallOutcome> RunWithTokenAsync(
+        MaiClient client, TestClock clock, bool streaming, string prompt, ChatOptions? options, CancellationToken token, Func<TimeSpan, bool>? advance = null, Action<int>? onUpdate = null)
+    {
+        var seen = new List<MaiUpdate>();
+        var call = streaming ? StreamAsync(client, prompt, options, seen, onUpdate, token) : client.AskAsync(prompt, options, token);
+        var waits = await clock.DriveAsync(call, advance);
+        try
+        {
+            return new CallOutcome(await call, null, waits, seen);
+        }
+        catch (Exception ex)
+        {
+            return new CallOutcome(null, ex, waits, seen);
+        }
+    }
+
+    private static async Task<MaiResult> StreamAsync(MaiClient client, string prompt, ChatOptions? options, List<MaiUpdate> seen, Action<int>? onUpdate, CancellationToken cancellationToken)
+    {
+        await foreach (var update in client.StreamAsync(prompt, options, cancellationToken))
+        {
+            seen.Add(update);
+            onUpdate?.Invoke(seen.Count);
+        }
+
+        return Assert.Single(seen, u => u.Kind == MaiUpdateKind.Completed).Result!;
+    }
+}

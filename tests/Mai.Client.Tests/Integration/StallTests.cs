@@ -1,0 +1,126 @@
+using Mai.Client.Resilience;
+using Mai.Emulator;
+using Polly.Timeout;
+
+namespace Mai.Client.Tests.Integration;
+
+/// <summary>
+/// Stalls over loopback. The emulator runs on its own fake clock, so a stall lasts until the client goes away, and its
+/// stall timer tells the test the server is stalling; the client's timeouts run on the client's fake clock.
+/// </summary>
+public class StallTests
+{
+    private static readonly TimeSpan Stall = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan Timeout5s = TimeSpan.FromSeconds(5);
+
+    /// <summary>The test advances the 5 s timeout itself, once the emulator stalls; the drive advances only retry waits.</summary>
+    private static readonly Func<TimeSpan, bool> RetryWaitsOnly = due => due < TestClock.LongestWait && due != Timeout5s;
+
+    [Fact]
+    public async Task Stream_StallBeforeFirstByte_FirstUpdateTimeoutRetriesAndTheNextAttemptAnswers()
+    {
+        var emuClock = new TestClock();
+        await using var emu = await EmulatorKit.StartAsync(o => o.TimeProvider = emuClock);
+        var clock = new TestClock();
+        var options = EmulatorKit.Options(emu, clock);
+        options.Resilience.FirstUpdateTimeout = Timeout5s;
+        using var client = new MaiClient(options);
+        emu.Script(EmulatorFault.Stall(Stall), EmulatorFault.None);
+
+        var call = CallOutcome.RunAsync(client, clock, streaming: true, advance: RetryWaitsOnly);
+        await emuClock.WaitForTimerAsync(Stall);
+        await clock.AdvanceWhenTimerAsync(Timeout5s);
+        var outcome = await call;
+
+        var result = outcome.Ok;
+        Assert.Equal(2, emu.Chats().Count);
+        Assert.Equal(new MaiAttempt(1, EmulatorKit.Primary, null, "first_update_timeout", result.Attempts[0].Wait, Timeout5s), result.Attempts[0]);
+        Assert.Equal(new MaiAttempt(2, EmulatorKit.Primary, 200, "ok", TimeSpan.Zero, TimeSpan.Zero), result.Attempts[1]);
+        Assert.Equal(result.Attempts[0].Wait, TimeSpan.FromMilliseconds(Math.Floor(Assert.Single(outcome.Waits).TotalMilliseconds)));
+        Assert.Equal(result.Answer, outcome.Seen.AnswerText());
+    }
+
+    [Fact]
+    public async Task Stream_StallAfterOutput_IdleTimeoutInterruptsWithoutRetry()
+    {
+        var emuClock = new TestClock();
+        await using var emu = await EmulatorKit.StartAsync(o => o.TimeProvider = emuClock);
+        var clock = new TestClock();
+        var options = EmulatorKit.Options(emu, clock, "gpt-4o");
+        options.Resilience.IdleTimeout = Timeout5s;
+        using var client = new MaiClient(options);
+        emu.Script(EmulatorFault.Stall(Stall, afterChunks: 4), EmulatorFault.None);
+
+        var call = CallOutcome.RunAsync(client, clock, streaming: true, advance: RetryWaitsOnly);
+        await emuClock.WaitForTimerAsync(Stall);
+        await clock.AdvanceWhenTimerAsync(Timeout5s);
+        var outcome = await call;
+
+        var error = outcome.Failed<StreamInterruptedException>();
+        var timeout = Assert.IsType<TimeoutRejectedException>(error.InnerException);
+        Assert.Equal(Timeout5s, timeout.Timeout);
+        Assert.Single(emu.Chats());
+        Assert.Equal(3, outcome.Seen.Count);
+        Assert.Equal(outcome.Seen.AnswerText(), error.Text);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "idle_timeout", TimeSpan.Zero, Timeout5s)], error.Attempts);
+    }
+
+    [Fact]
+    public async Task Ask_StallBeforeFirstByte_AttemptTimeoutRetriesAndTheNextAttemptAnswers()
+    {
+        var emuClock = new TestClock();
+        await using var emu = await EmulatorKit.StartAsync(o => o.TimeProvider = emuClock);
+        var clock = new TestClock();
+        var options = EmulatorKit.Options(emu, clock);
+        options.Resilience.AttemptTimeout = Timeout5s;
+        using var client = new MaiClient(options);
+        emu.Script(EmulatorFault.Stall(Stall), EmulatorFault.None);
+
+        var call = CallOutcome.RunAsync(client, clock, streaming: false, advance: RetryWaitsOnly);
+        await emuClock.WaitForTimerAsync(Stall);
+        await clock.AdvanceWhenTimerAsync(Timeout5s);
+        var outcome = await call;
+
+        var result = outcome.Ok;
+        Assert.Equal(2, emu.Chats().Count);
+        Assert.Equal(new MaiAttempt(1, EmulatorKit.Primary, null, "attempt_timeout", result.Attempts[0].Wait, Timeout5s), result.Attempts[0]);
+        Assert.Equal("ok", result.Attempts[1].Reason);
+    }
+
+    [Theory]
+    [InlineData(false, null)]
+    [InlineData(true, null)]
+    [InlineData(true, 4)]
+    public async Task Call_CallerCancelsDuringAStall_EndsAtOnceWithoutRetry(bool streaming, int? afterChunks)
+    {
+        var emuClock = new TestClock();
+        await using var emu = await EmulatorKit.StartAsync(o => o.TimeProvider = emuClock);
+        var clock = new TestClock();
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, "gpt-4o"));
+        emu.Script(EmulatorFault.Stall(Stall, afterChunks), EmulatorFault.None);
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(EmulatorKit.Guard());
+        var sawOutput = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var call = CallOutcome.RunWithTokenAsync(client, clock, streaming, "Why is the sky blue?", null, caller.Token, onUpdate: n =>
+        {
+            if (n == 3)
+            {
+                sawOutput.TrySetResult();
+            }
+        });
+        await emuClock.WaitForTimerAsync(Stall);
+        if (afterChunks is not null)
+        {
+            await sawOutput.Task.WaitAsync(EmulatorKit.Guard()); // the caller has the 3 text chunks sent before the stall
+        }
+
+        await caller.CancelAsync();
+        var outcome = await call;
+
+        Assert.IsAssignableFrom<OperationCanceledException>(outcome.Error);
+        Assert.Single(emu.Chats());
+        Assert.Empty(outcome.Waits);
+        Assert.Equal(TimeSpan.Zero, clock.Elapsed);
+        Assert.Equal(afterChunks is null ? 0 : 3, outcome.Seen.Count);
+    }
+}

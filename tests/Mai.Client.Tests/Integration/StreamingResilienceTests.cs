@@ -1,0 +1,77 @@
+using Mai.Client.Resilience;
+using Mai.Emulator;
+
+namespace Mai.Client.Tests.Integration;
+
+/// <summary>Streams over loopback: retried only before the first update, never replayed after it, and what the caller saw is kept.</summary>
+public class StreamingResilienceTests
+{
+    [Theory]
+    [InlineData("gpt-4o", 5)]
+    [InlineData("MAI-Thinking-1", 5)]
+    [InlineData("MAI-Thinking-1", 60)]
+    [InlineData("DeepSeek-R1", 90)]
+    public async Task Stream_CutAfterChunks_NotRetriedAndTheExceptionHoldsExactlyWhatTheCallerSaw(string model, int afterChunks)
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, model));
+        emu.Script(EmulatorFault.CutStream(afterChunks), EmulatorFault.None);
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming: true);
+
+        var error = outcome.Failed<StreamInterruptedException>();
+        Assert.Single(emu.Chats());
+        Assert.Empty(outcome.Waits);
+        Assert.NotEmpty(outcome.Seen);
+        Assert.DoesNotContain(outcome.Seen, u => u.Kind is MaiUpdateKind.Completed or MaiUpdateKind.Usage);
+        Assert.Equal(outcome.Seen.AnswerText(), error.Text);
+        Assert.Equal(outcome.Seen.ReasoningText(), error.ReasoningText);
+
+        // No duplication: what was received is exactly a prefix of the clean answer (reasoning first, then the answer).
+        var wire = await emu.ReplayAsync(emu.Chats()[0], EmulatorKit.Guard());
+        var clean = Split(wire);
+        Assert.StartsWith(error.ReasoningText, clean.Reasoning, StringComparison.Ordinal);
+        Assert.StartsWith(error.Text, clean.Answer, StringComparison.Ordinal);
+        Assert.True(error.Text.Length == 0 || error.ReasoningText.Length == clean.Reasoning.Length, "answer text arrived before the reasoning was complete");
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "connection_failure", TimeSpan.Zero, TimeSpan.Zero)], error.Attempts);
+    }
+
+    [Theory]
+    [InlineData("503")]
+    [InlineData("reset")]
+    [InlineData("429;retry-after-ms=10")]
+    [InlineData("cut;after=1")]
+    public async Task Stream_FailsBeforeFirstChunk_RetriedAndTheCallerSeesTheAnswerExactlyOnce(string fault)
+    {
+        await using var clean = await EmulatorKit.StartAsync();
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        using var cleanClient = new MaiClient(EmulatorKit.Options(clean, clock));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock));
+        var expected = (await CallOutcome.RunAsync(cleanClient, clock, streaming: true)).Ok;
+        emu.Script(EmulatorFault.Parse(fault), EmulatorFault.None);
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming: true);
+
+        var result = outcome.Ok;
+        Assert.Equal(2, emu.Chats().Count);
+        Assert.Equal(expected.Answer, result.Answer);
+        Assert.Equal(expected.Reasoning, result.Reasoning);
+        Assert.Equal(expected.Answer, outcome.Seen.AnswerText());
+        Assert.Equal(expected.Usage, result.Usage);
+        Assert.Single(outcome.Seen, u => u.Kind == MaiUpdateKind.Completed);
+        Assert.Equal([1, 2], result.Attempts.Select(a => a.Number));
+    }
+
+    /// <summary>The reasoning and answer a stream delivers for <paramref name="wire"/>: the whitespace after each tag is dropped,
+    /// the line break before <c>&lt;/think&gt;</c> is still reasoning (a stream cannot know a tag follows it).</summary>
+    private static (string Reasoning, string Answer) Split(WireAnswer wire)
+    {
+        const string close = "</think>\n\n";
+        var end = wire.Content.IndexOf(close, StringComparison.Ordinal);
+        return end < 0
+            ? (wire.ReasoningContent, wire.Content)
+            : (wire.Content["<think>\n".Length..end], wire.Content[(end + close.Length)..]);
+    }
+}

@@ -1,0 +1,199 @@
+using Azure;
+using Mai.Client.Accounting;
+using Mai.Client.Resilience;
+using Mai.Emulator;
+using Microsoft.Extensions.AI;
+
+namespace Mai.Client.Tests.Integration;
+
+/// <summary>Usage, estimates, ledger records and cost through <see cref="MaiClient"/> over the emulator, with exact numbers.</summary>
+public class UsageAccountingTests
+{
+    private static readonly TokenEstimator Tokens = TokenEstimator.Default;
+
+    /// <summary>A prompt of more than 1024 tokens, so the emulator's prompt cache can report cached tokens.</summary>
+    private static readonly string LongPrompt = "Summarise these notes: " + string.Join(" ", Enumerable.Range(0, 700).Select(i => $"note{i}"));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_ReportedUsage_WinsWithReasoningAndCachedCountedOnce(bool streaming)
+    {
+        await using var emu = await EmulatorKit.StartAsync(o => o.SimulatePromptCaching = true, EmulatedModel.DeepSeekR1);
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = EmulatorKit.Options(emu, clock, "DeepSeek-R1");
+        options.Ledger = ledger;
+        options.Prices = new PriceTable(new PriceTableOptions
+        {
+            Models = { ["DeepSeek-R1"] = new ModelPrice { InputPerMillion = 1.35m, CachedInputPerMillion = 0.35m, OutputPerMillion = 5.40m } },
+        });
+        using var client = new MaiClient(options);
+        _ = (await CallOutcome.RunAsync(client, clock, streaming, LongPrompt)).Ok; // warms the emulator's prompt cache
+
+        var result = (await CallOutcome.RunAsync(client, clock, streaming, LongPrompt)).Ok;
+
+        var wire = (await emu.ReplayAsync(emu.Chats()[1], EmulatorKit.Guard())).Usage!;
+        Assert.True(wire.CachedTokens >= 1024, $"cached {wire.CachedTokens}");
+        Assert.True(wire.ReasoningTokens > 0);
+        Assert.Equal(wire.PromptTokens + wire.CompletionTokens, wire.TotalTokens);
+        var expected = new MaiUsage(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, wire.CachedTokens, wire.TotalTokens, IsEstimated: false);
+        Assert.Equal(expected, result.Usage);
+        var record = Assert.Single(result.UsageRecords);
+        Assert.Equal(expected, record.Usage);
+        Assert.Equal(UsageOutcome.Succeeded, record.Outcome);
+        Assert.Equal(expected, ledger.GetRecords()[^1].Usage);
+        Assert.Equal(2, ledger.Count);
+
+        // Cached input is part of input and reasoning part of output: each priced once.
+        var cost = (((wire.PromptTokens - wire.CachedTokens) * 1.35m) + (wire.CachedTokens * 0.35m) + (wire.CompletionTokens * 5.40m)) / 1_000_000m;
+        Assert.Equal(cost, result.Cost);
+        Assert.Equal("USD", result.Currency);
+    }
+
+    [Theory]
+    [InlineData("quiet-4o", false)]
+    [InlineData("quiet-r1", true)]
+    public async Task Stream_EndpointReportsNoUsage_EstimatedMarkedAndEqualToTokenEstimator(string model, bool reasons)
+    {
+        await using var emu = await EmulatorKit.StartAsync(
+            EmulatedModel.Gpt4o with { Name = "quiet-4o", StreamUsage = UsagePlacement.None },
+            EmulatedModel.DeepSeekR1 with { Name = "quiet-r1", StreamUsage = UsagePlacement.None });
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = EmulatorKit.Options(emu, clock, model);
+        options.Ledger = ledger;
+        using var client = new MaiClient(options);
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming: true);
+
+        var result = outcome.Ok;
+        var answer = outcome.Seen.AnswerText();
+        var reasoning = outcome.Seen.ReasoningText();
+        Assert.Equal(reasons, reasoning.Length > 0);
+        var prompt = Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
+        var output = Tokens.CountTokens(answer) + Tokens.CountTokens(reasoning);
+        var expected = new MaiUsage(prompt, output, Tokens.CountTokens(reasoning), 0, prompt + output, IsEstimated: true);
+        Assert.Equal(expected, result.Usage);
+        Assert.Equal(expected, Assert.Single(ledger.GetRecords()).Usage);
+        Assert.Equal(expected, outcome.Seen.Single(u => u.Kind == MaiUpdateKind.Usage).Usage);
+        Assert.Null(WireAnswer.FromSse(await ReplayRawAsync(emu)).Usage); // the emulator really reported none
+    }
+
+    [Fact]
+    public async Task Stream_CutMidway_BilledOnceWithEstimatedUsage()
+    {
+        await using var emu = await EmulatorKit.StartAsync(EmulatedModel.Gpt4o);
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = EmulatorKit.Options(emu, clock, "gpt-4o");
+        options.Ledger = ledger;
+        using var client = new MaiClient(options);
+        emu.Script(EmulatorFault.CutStream(afterChunks: 12), EmulatorFault.None);
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming: true);
+
+        var error = outcome.Failed<StreamInterruptedException>();
+        Assert.Single(emu.Chats());
+        var record = Assert.Single(ledger.GetRecords());
+        var prompt = Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
+        var output = Tokens.CountTokens(outcome.Seen.AnswerText());
+        Assert.Equal(11, output); // one token per chunk after the role chunk
+        Assert.Equal(new MaiUsage(prompt, output, 0, 0, prompt + output, IsEstimated: true), record.Usage);
+        Assert.Equal(UsageOutcome.Failed, record.Outcome);
+        Assert.Equal(EmulatorKit.Primary, record.Deployment);
+        Assert.Equal("gpt-4o", record.Model);
+        Assert.Equal(((prompt * 2.50m) + (output * 10.00m)) / 1_000_000m, record.Cost);
+        Assert.Equal(outcome.Seen.AnswerText(), error.Text);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_ResetBeforeAnyResponse_RecordsNothing(bool streaming)
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = EmulatorKit.Options(emu, clock);
+        options.Ledger = ledger;
+        options.Resilience.MaxRetries = 0;
+        using var client = new MaiClient(options);
+        emu.Script(EmulatorFault.ConnectionReset());
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming);
+
+        var error = outcome.Failed<RequestFailedException>();
+        Assert.Equal(0, error.Status);
+        Assert.Single(emu.Chats());
+        Assert.Equal(0, ledger.Count);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "connection_failure", TimeSpan.Zero, TimeSpan.Zero)], outcome.Attempts);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_429ThenSuccess_RejectedAtZeroTokensThenSuccessRecordedOnce(bool streaming)
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = EmulatorKit.Options(emu, clock);
+        options.Ledger = ledger;
+        using var client = new MaiClient(options);
+        emu.Script(EmulatorFault.RateLimit(TimeSpan.FromMilliseconds(250), RetryAfterHeader.RetryAfterMs), EmulatorFault.None);
+
+        var result = (await CallOutcome.RunAsync(client, clock, streaming)).Ok;
+
+        var wire = (await emu.ReplayAsync(emu.Chats()[1], EmulatorKit.Guard())).Usage!;
+        var records = ledger.GetRecords();
+        Assert.Equal(records, result.UsageRecords);
+        Assert.Equal(2, records.Count);
+        Assert.Equal((UsageOutcome.Rejected, MaiUsage.Zero, 429), (records[0].Outcome, records[0].Usage, records[0].Status));
+        Assert.Null(records[0].Cost); // MAI-Thinking-1 has no price: unknown, never 0
+        Assert.Equal(UsageOutcome.Succeeded, records[1].Outcome);
+        Assert.Equal(new MaiUsage(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, 0, wire.TotalTokens, false), records[1].Usage);
+        Assert.Equal(records[1].Usage, result.Usage);
+        Assert.Equal(records[1].Usage, ledger.GetTotals().Usage);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_PriceUnknownOrKnown_CostNullOrExactDecimal(bool streaming)
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        using var unpriced = new MaiClient(EmulatorKit.Options(emu, clock));
+        var pricedOptions = EmulatorKit.Options(emu, clock);
+        pricedOptions.Prices = new PriceTable(new PriceTableOptions
+        {
+            Models = { ["MAI-Thinking-1"] = new ModelPrice { InputPerMillion = 1.25m, OutputPerMillion = 5.00m } },
+        });
+        using var priced = new MaiClient(pricedOptions);
+
+        var unknown = (await CallOutcome.RunAsync(unpriced, clock, streaming)).Ok;
+        var known = (await CallOutcome.RunAsync(priced, clock, streaming)).Ok;
+
+        Assert.Null(unknown.Cost);
+        Assert.Null(Assert.Single(unknown.UsageRecords).Cost);
+        var wire = (await emu.ReplayAsync(emu.Chats()[1], EmulatorKit.Guard())).Usage!;
+        var cost = ((wire.PromptTokens * 1.25m) + (wire.CompletionTokens * 5.00m)) / 1_000_000m;
+        Assert.Equal(cost, known.Cost);
+        Assert.Equal(cost, Assert.Single(known.UsageRecords).Cost);
+        Assert.Equal("USD", known.Currency);
+        Assert.Equal(unknown.Usage, known.Usage);
+    }
+
+    private static async Task<string> ReplayRawAsync(MaiEmulator emu)
+    {
+        using var http = new HttpClient();
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(emu.Endpoint, emu.Chats()[0].PathAndQuery))
+        {
+            Content = new StringContent(emu.Chats()[0].Body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        message.Headers.Add("api-key", emu.ApiKey);
+        using var response = await http.SendAsync(message, EmulatorKit.Guard());
+        return await response.Content.ReadAsStringAsync(EmulatorKit.Guard());
+    }
+}
