@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace Mai.Client.Tests.Integration;
 
 /// <summary>Budgets and the context-window guard through <see cref="MaiClient"/> over the emulator: refusals send nothing.</summary>
-public class BudgetAdmissionTests
+public abstract class BudgetAdmissionTests(TransportKind transport)
 {
     private static readonly TokenEstimator Tokens = TokenEstimator.Default;
 
@@ -17,7 +17,7 @@ public class BudgetAdmissionTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        var options = EmulatorKit.Options(emu, clock);
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
         options.Budgets.Add(new BudgetLimit { Name = "tiny", Tenant = "acme", MaxTokens = 100, Window = BudgetWindow.Day });
         using var client = new MaiClient(options);
 
@@ -42,7 +42,7 @@ public class BudgetAdmissionTests
         var clock = new TestClock();
         var store = new PeakBudgetStore(new InMemoryBudgetStore(clock));
         var ledger = new UsageLedger();
-        var options = EmulatorKit.Options(emu, clock, "gpt-4o");
+        var options = EmulatorKit.Options(emu, clock, "gpt-4o", transport: transport);
         const int maxOutput = 8;
         var reservation = PromptTokens("Why is the sky blue?") + maxOutput;
         const int fits = 37;
@@ -88,7 +88,7 @@ public class BudgetAdmissionTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        var options = EmulatorKit.Options(emu, clock);
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
         options.ContextWindowTokens = 200;
         using var client = new MaiClient(options);
 
@@ -149,3 +149,9 @@ public class BudgetAdmissionTests
         }
     }
 }
+
+/// <summary>The suite over the Azure.AI.Inference transport.</summary>
+public sealed class BudgetAdmissionTestsOnAzureInference() : BudgetAdmissionTests(TransportKind.AzureInference);
+
+/// <summary>The suite over the OpenAI v1 transport.</summary>
+public sealed class BudgetAdmissionTestsOnOpenAIv1() : BudgetAdmissionTests(TransportKind.OpenAIv1);

@@ -3,7 +3,7 @@ using Mai.Emulator;
 namespace Mai.Client.Tests.Integration;
 
 /// <summary>Failover between two emulators and the per-deployment circuit breaker, over loopback.</summary>
-public class FailoverAndBreakerTests
+public abstract class FailoverAndBreakerTests(TransportKind transport)
 {
     [Theory]
     [InlineData(false)]
@@ -13,7 +13,7 @@ public class FailoverAndBreakerTests
         await using var primary = await EmulatorKit.StartAsync();
         await using var secondary = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        var options = EmulatorKit.Options(primary, clock).WithFallback(secondary);
+        var options = EmulatorKit.Options(primary, clock, transport: transport).WithFallback(secondary, transport);
         options.Resilience.CircuitBreakerMinimumThroughput = 4;
         options.Resilience.CircuitBreakerFailureRatio = 0.5;
         options.Resilience.MaxAttemptsPerDeployment = 2;
@@ -55,7 +55,7 @@ public class FailoverAndBreakerTests
         await using var primary = await EmulatorKit.StartAsync();
         await using var secondary = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        var options = EmulatorKit.Options(primary, clock).WithFallback(secondary);
+        var options = EmulatorKit.Options(primary, clock, transport: transport).WithFallback(secondary, transport);
         options.Resilience.CircuitBreakerMinimumThroughput = 2;
         options.Resilience.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(30);
         using var client = new MaiClient(options);
@@ -73,3 +73,9 @@ public class FailoverAndBreakerTests
         Assert.Equal(2, secondary.Chats().Count);
     }
 }
+
+/// <summary>The suite over the Azure.AI.Inference transport.</summary>
+public sealed class FailoverAndBreakerTestsOnAzureInference() : FailoverAndBreakerTests(TransportKind.AzureInference);
+
+/// <summary>The suite over the OpenAI v1 transport.</summary>
+public sealed class FailoverAndBreakerTestsOnOpenAIv1() : FailoverAndBreakerTests(TransportKind.OpenAIv1);

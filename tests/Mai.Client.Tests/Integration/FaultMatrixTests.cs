@@ -8,7 +8,7 @@ using Microsoft.Extensions.AI;
 namespace Mai.Client.Tests.Integration;
 
 /// <summary>Every fault of the emulator's script, over loopback through <see cref="MaiClient"/>, streamed and not.</summary>
-public class FaultMatrixTests
+public abstract class FaultMatrixTests(TransportKind transport)
 {
     /// <summary>Retryable faults followed by a clean answer: fault, status, reason, server wait in ms (-1: the client's back-off).</summary>
     public static TheoryData<string, int?, string, int, bool> Retried => new()
@@ -38,7 +38,7 @@ public class FaultMatrixTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, transport: transport));
         emu.Script(EmulatorFault.Parse(fault), EmulatorFault.None);
 
         var outcome = await CallOutcome.RunAsync(client, clock, streaming);
@@ -94,7 +94,7 @@ public class FaultMatrixTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, transport: transport));
         emu.Script(EmulatorFault.ContentFilter(), EmulatorFault.None);
 
         var outcome = await CallOutcome.RunAsync(client, clock, streaming);
@@ -119,7 +119,7 @@ public class FaultMatrixTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, transport: transport));
         emu.Script(EmulatorFault.ContextLengthExceeded(), EmulatorFault.None);
 
         var outcome = await CallOutcome.RunAsync(client, clock, streaming);
@@ -141,7 +141,7 @@ public class FaultMatrixTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, transport: transport));
         emu.Script(EmulatorFault.Parse(fault), EmulatorFault.None);
 
         var outcome = await CallOutcome.RunAsync(client, clock, streaming);
@@ -161,7 +161,7 @@ public class FaultMatrixTests
     {
         await using var emu = await EmulatorKit.StartAsync(EmulatedModel.Gpt4o);
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock, "gpt-4o"));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, "gpt-4o", transport: transport));
         emu.Script(EmulatorFault.Parse(fault), EmulatorFault.None);
 
         var outcome = await CallOutcome.RunAsync(client, clock, streaming: true);
@@ -179,3 +179,9 @@ public class FaultMatrixTests
         Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, status, reason, TimeSpan.Zero, TimeSpan.Zero)], error.Attempts);
     }
 }
+
+/// <summary>The suite over the Azure.AI.Inference transport.</summary>
+public sealed class FaultMatrixTestsOnAzureInference() : FaultMatrixTests(TransportKind.AzureInference);
+
+/// <summary>The suite over the OpenAI v1 transport.</summary>
+public sealed class FaultMatrixTestsOnOpenAIv1() : FaultMatrixTests(TransportKind.OpenAIv1);

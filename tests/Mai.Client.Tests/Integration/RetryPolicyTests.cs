@@ -5,7 +5,7 @@ using Mai.Emulator;
 namespace Mai.Client.Tests.Integration;
 
 /// <summary>Retries over loopback: one retry layer, the service's waits honoured exactly, and waits that are too long refused or failed over.</summary>
-public class RetryPolicyTests
+public abstract class RetryPolicyTests(TransportKind transport)
 {
     [Theory]
     [InlineData(false)]
@@ -14,7 +14,7 @@ public class RetryPolicyTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, transport: transport));
         emu.Script(EmulatorFault.RateLimit(TimeSpan.FromSeconds(1)));
 
         var outcome = await CallOutcome.RunAsync(client, clock, streaming);
@@ -33,7 +33,7 @@ public class RetryPolicyTests
         // Nothing below the resilience layer retries (Azure.Core's retries are off): with MaxRetries = 0, one 503 is one request.
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        var options = EmulatorKit.Options(emu, clock);
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
         options.Resilience.MaxRetries = 0;
         using var client = new MaiClient(options);
         emu.Script(EmulatorFault.HttpError(503), EmulatorFault.None);
@@ -53,7 +53,7 @@ public class RetryPolicyTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, transport: transport));
         var throttle = EmulatorFault.RateLimit(TimeSpan.FromMilliseconds(200), RetryAfterHeader.RetryAfterMs);
         emu.Script(throttle, throttle, EmulatorFault.None);
 
@@ -80,7 +80,7 @@ public class RetryPolicyTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        var options = EmulatorKit.Options(emu, clock);
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
         options.Resilience.MaxRetryAfter = TimeSpan.FromSeconds(60);
         using var client = new MaiClient(options);
         emu.Script(EmulatorFault.RateLimit(TimeSpan.FromSeconds(120)), EmulatorFault.None);
@@ -108,7 +108,7 @@ public class RetryPolicyTests
         await using var primary = await EmulatorKit.StartAsync();
         await using var secondary = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(primary, clock).WithFallback(secondary));
+        using var client = new MaiClient(EmulatorKit.Options(primary, clock, transport: transport).WithFallback(secondary, transport));
         primary.Script(EmulatorFault.RateLimit(TimeSpan.FromSeconds(120)), EmulatorFault.None);
 
         var outcome = await CallOutcome.RunAsync(client, clock, streaming);
@@ -134,3 +134,9 @@ public class RetryPolicyTests
         Assert.Equal([new MaiAttempt(1, EmulatorKit.Secondary, 200, "ok", TimeSpan.Zero, TimeSpan.Zero)], next.Attempts);
     }
 }
+
+/// <summary>The suite over the Azure.AI.Inference transport.</summary>
+public sealed class RetryPolicyTestsOnAzureInference() : RetryPolicyTests(TransportKind.AzureInference);
+
+/// <summary>The suite over the OpenAI v1 transport.</summary>
+public sealed class RetryPolicyTestsOnOpenAIv1() : RetryPolicyTests(TransportKind.OpenAIv1);

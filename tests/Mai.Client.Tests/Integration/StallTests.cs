@@ -8,7 +8,7 @@ namespace Mai.Client.Tests.Integration;
 /// Stalls over loopback. The emulator runs on its own fake clock, so a stall lasts until the client goes away, and its
 /// stall timer tells the test the server is stalling; the client's timeouts run on the client's fake clock.
 /// </summary>
-public class StallTests
+public abstract class StallTests(TransportKind transport)
 {
     private static readonly TimeSpan Stall = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan Timeout5s = TimeSpan.FromSeconds(5);
@@ -22,7 +22,7 @@ public class StallTests
         var emuClock = new TestClock();
         await using var emu = await EmulatorKit.StartAsync(o => o.TimeProvider = emuClock);
         var clock = new TestClock();
-        var options = EmulatorKit.Options(emu, clock);
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
         options.Resilience.FirstUpdateTimeout = Timeout5s;
         using var client = new MaiClient(options);
         emu.Script(EmulatorFault.Stall(Stall), EmulatorFault.None);
@@ -46,7 +46,7 @@ public class StallTests
         var emuClock = new TestClock();
         await using var emu = await EmulatorKit.StartAsync(o => o.TimeProvider = emuClock);
         var clock = new TestClock();
-        var options = EmulatorKit.Options(emu, clock, "gpt-4o");
+        var options = EmulatorKit.Options(emu, clock, "gpt-4o", transport: transport);
         options.Resilience.IdleTimeout = Timeout5s;
         using var client = new MaiClient(options);
         emu.Script(EmulatorFault.Stall(Stall, afterChunks: 4), EmulatorFault.None);
@@ -71,7 +71,7 @@ public class StallTests
         var emuClock = new TestClock();
         await using var emu = await EmulatorKit.StartAsync(o => o.TimeProvider = emuClock);
         var clock = new TestClock();
-        var options = EmulatorKit.Options(emu, clock);
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
         options.Resilience.AttemptTimeout = Timeout5s;
         using var client = new MaiClient(options);
         emu.Script(EmulatorFault.Stall(Stall), EmulatorFault.None);
@@ -96,7 +96,7 @@ public class StallTests
         var emuClock = new TestClock();
         await using var emu = await EmulatorKit.StartAsync(o => o.TimeProvider = emuClock);
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock, "gpt-4o"));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, "gpt-4o", transport: transport));
         emu.Script(EmulatorFault.Stall(Stall, afterChunks), EmulatorFault.None);
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(EmulatorKit.Guard());
         var sawOutput = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -124,3 +124,9 @@ public class StallTests
         Assert.Equal(afterChunks is null ? 0 : 3, outcome.Seen.Count);
     }
 }
+
+/// <summary>The suite over the Azure.AI.Inference transport.</summary>
+public sealed class StallTestsOnAzureInference() : StallTests(TransportKind.AzureInference);
+
+/// <summary>The suite over the OpenAI v1 transport.</summary>
+public sealed class StallTestsOnOpenAIv1() : StallTests(TransportKind.OpenAIv1);

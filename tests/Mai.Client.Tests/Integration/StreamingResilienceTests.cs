@@ -4,7 +4,7 @@ using Mai.Emulator;
 namespace Mai.Client.Tests.Integration;
 
 /// <summary>Streams over loopback: retried only before the first update, never replayed after it, and what the caller saw is kept.</summary>
-public class StreamingResilienceTests
+public abstract class StreamingResilienceTests(TransportKind transport)
 {
     [Theory]
     [InlineData("gpt-4o", 5)]
@@ -15,7 +15,7 @@ public class StreamingResilienceTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock, model));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, model, transport: transport));
         emu.Script(EmulatorFault.CutStream(afterChunks), EmulatorFault.None);
 
         var outcome = await CallOutcome.RunAsync(client, clock, streaming: true);
@@ -47,8 +47,8 @@ public class StreamingResilienceTests
         await using var clean = await EmulatorKit.StartAsync();
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var cleanClient = new MaiClient(EmulatorKit.Options(clean, clock));
-        using var client = new MaiClient(EmulatorKit.Options(emu, clock));
+        using var cleanClient = new MaiClient(EmulatorKit.Options(clean, clock, transport: transport));
+        using var client = new MaiClient(EmulatorKit.Options(emu, clock, transport: transport));
         var expected = (await CallOutcome.RunAsync(cleanClient, clock, streaming: true)).Ok;
         emu.Script(EmulatorFault.Parse(fault), EmulatorFault.None);
 
@@ -75,3 +75,9 @@ public class StreamingResilienceTests
             : (wire.Content["<think>\n".Length..end], wire.Content[(end + close.Length)..]);
     }
 }
+
+/// <summary>The suite over the Azure.AI.Inference transport.</summary>
+public sealed class StreamingResilienceTestsOnAzureInference() : StreamingResilienceTests(TransportKind.AzureInference);
+
+/// <summary>The suite over the OpenAI v1 transport.</summary>
+public sealed class StreamingResilienceTestsOnOpenAIv1() : StreamingResilienceTests(TransportKind.OpenAIv1);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.AI;
 namespace Mai.Client.Tests.Integration;
 
 /// <summary>Usage, estimates, ledger records and cost through <see cref="MaiClient"/> over the emulator, with exact numbers.</summary>
-public class UsageAccountingTests
+public abstract class UsageAccountingTests(TransportKind transport)
 {
     private static readonly TokenEstimator Tokens = TokenEstimator.Default;
 
@@ -22,7 +22,7 @@ public class UsageAccountingTests
         await using var emu = await EmulatorKit.StartAsync(o => o.SimulatePromptCaching = true, EmulatedModel.DeepSeekR1);
         var clock = new TestClock();
         var ledger = new UsageLedger();
-        var options = EmulatorKit.Options(emu, clock, "DeepSeek-R1");
+        var options = EmulatorKit.Options(emu, clock, "DeepSeek-R1", transport: transport);
         options.Ledger = ledger;
         options.Prices = new PriceTable(new PriceTableOptions
         {
@@ -61,7 +61,7 @@ public class UsageAccountingTests
             EmulatedModel.DeepSeekR1 with { Name = "quiet-r1", StreamUsage = UsagePlacement.None });
         var clock = new TestClock();
         var ledger = new UsageLedger();
-        var options = EmulatorKit.Options(emu, clock, model);
+        var options = EmulatorKit.Options(emu, clock, model, transport: transport);
         options.Ledger = ledger;
         using var client = new MaiClient(options);
 
@@ -86,7 +86,7 @@ public class UsageAccountingTests
         await using var emu = await EmulatorKit.StartAsync(EmulatedModel.Gpt4o);
         var clock = new TestClock();
         var ledger = new UsageLedger();
-        var options = EmulatorKit.Options(emu, clock, "gpt-4o");
+        var options = EmulatorKit.Options(emu, clock, "gpt-4o", transport: transport);
         options.Ledger = ledger;
         using var client = new MaiClient(options);
         emu.Script(EmulatorFault.CutStream(afterChunks: 12), EmulatorFault.None);
@@ -115,7 +115,7 @@ public class UsageAccountingTests
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
         var ledger = new UsageLedger();
-        var options = EmulatorKit.Options(emu, clock);
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
         options.Ledger = ledger;
         options.Resilience.MaxRetries = 0;
         using var client = new MaiClient(options);
@@ -138,7 +138,7 @@ public class UsageAccountingTests
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
         var ledger = new UsageLedger();
-        var options = EmulatorKit.Options(emu, clock);
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
         options.Ledger = ledger;
         using var client = new MaiClient(options);
         emu.Script(EmulatorFault.RateLimit(TimeSpan.FromMilliseconds(250), RetryAfterHeader.RetryAfterMs), EmulatorFault.None);
@@ -164,8 +164,8 @@ public class UsageAccountingTests
     {
         await using var emu = await EmulatorKit.StartAsync();
         var clock = new TestClock();
-        using var unpriced = new MaiClient(EmulatorKit.Options(emu, clock));
-        var pricedOptions = EmulatorKit.Options(emu, clock);
+        using var unpriced = new MaiClient(EmulatorKit.Options(emu, clock, transport: transport));
+        var pricedOptions = EmulatorKit.Options(emu, clock, transport: transport);
         pricedOptions.Prices = new PriceTable(new PriceTableOptions
         {
             Models = { ["MAI-Thinking-1"] = new ModelPrice { InputPerMillion = 1.25m, OutputPerMillion = 5.00m } },
@@ -197,3 +197,9 @@ public class UsageAccountingTests
         return await response.Content.ReadAsStringAsync(EmulatorKit.Guard());
     }
 }
+
+/// <summary>The suite over the Azure.AI.Inference transport.</summary>
+public sealed class UsageAccountingTestsOnAzureInference() : UsageAccountingTests(TransportKind.AzureInference);
+
+/// <summary>The suite over the OpenAI v1 transport.</summary>
+public sealed class UsageAccountingTestsOnOpenAIv1() : UsageAccountingTests(TransportKind.OpenAIv1);
