@@ -8,6 +8,10 @@ projects=("$@")
 if [ ${#projects[@]} -eq 0 ]; then mapfile -t projects < <(ls src/*/*.csproj); fi
 for proj in "${projects[@]}"; do
   dir=$(dirname "$proj")
+  # Union merges of parallel branches can leave duplicate lines: normalise first.
+  for f in "$dir/PublicAPI.Shipped.txt" "$dir/PublicAPI.Unshipped.txt"; do
+    { echo '#nullable enable'; grep -v '^#nullable' "$f" | grep -v '^\s*$' | sort -u; } > /tmp/api-norm.txt && cp /tmp/api-norm.txt "$f"
+  done
   out=$(dotnet build "$proj" --no-incremental -p:TreatWarningsAsErrors=false 2>&1 || true)
   grep -oP "RS0016: Symbol '\K.*?(?=' is not part of the declared public API)" <<<"$out" | sort -u > /tmp/rs0016.txt || true
   if [ -s /tmp/rs0016.txt ]; then

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Mai.Client.Reasoning;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client;
@@ -72,7 +71,7 @@ public sealed class MaiClient : IDisposable
         var context = new MaiCallContext();
         var start = _time.GetTimestamp();
         var response = await ChatClient.GetResponseAsync(list, MaiCallContext.Attach(options, context), cancellationToken).ConfigureAwait(false);
-        return new MaiResult(response, _time.GetElapsedTime(start), timeToFirstToken: null, context.Attempts);
+        return new MaiResult(response, _time.GetElapsedTime(start), timeToFirstToken: null, context);
     }
 
     /// <summary>Streams one prompt as typed updates; the last update is <see cref="MaiUpdateKind.Completed"/> with the whole result.</summary>
@@ -118,7 +117,6 @@ public sealed class MaiClient : IDisposable
                     TextReasoningContent { Text.Length: > 0 } r => MaiUpdate.ForReasoning(r.Text),
                     TextContent { Text.Length: > 0 } t => MaiUpdate.ForAnswer(t.Text),
                     FunctionCallContent call => MaiUpdate.ForToolCall(call),
-                    UsageContent usage => MaiUpdate.ForUsage(usage.Details),
                     _ => null,
                 };
                 if (typed is null)
@@ -136,7 +134,13 @@ public sealed class MaiClient : IDisposable
         }
 
         var response = updates.ToChatResponse();
-        yield return MaiUpdate.ForCompletion(new MaiResult(response, _time.GetElapsedTime(start), firstToken, context.Attempts));
+        var result = new MaiResult(response, _time.GetElapsedTime(start), firstToken, context);
+        if (result.Usage is { } usage)
+        {
+            yield return MaiUpdate.ForUsage(usage);
+        }
+
+        yield return MaiUpdate.ForCompletion(result);
     }
 
     private static string ValidatePrompt(string prompt)

@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using Azure.Core;
+using Mai.Client.Accounting;
+using Mai.Client.Resilience;
 using Microsoft.Extensions.Logging;
 
 namespace Mai.Client;
@@ -49,6 +52,54 @@ public sealed class MaiClientOptions
     /// <value>The default is <see langword="true"/>.</value>
     public bool SplitReasoning { get; set; } = true;
 
+    /// <summary>Gets or sets the context window of the primary deployment's model, in tokens; calls whose prompt plus
+    /// max output tokens exceed it fail before anything is sent.</summary>
+    /// <value>The default is <see langword="null"/>: not checked.</value>
+    public int? ContextWindowTokens { get; set; }
+
+    /// <summary>Gets or sets the primary deployment's tokens-per-minute quota, enforced on the client before sending.</summary>
+    /// <value>The default is <see langword="null"/>: no client-side TPM limit.</value>
+    public int? TokensPerMinute { get; set; }
+
+    /// <summary>Gets or sets the primary deployment's requests-per-minute quota, enforced on the client before sending.</summary>
+    /// <value>The default is <see langword="null"/>: no client-side RPM limit.</value>
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>Gets or sets whether the resilience layer (retries, failover, circuit breakers, deadlines) runs.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool EnableResilience { get; set; } = true;
+
+    /// <summary>Gets the resilience settings: retries, waits, timeouts, circuit breakers. Their <c>TimeProvider</c> and
+    /// <c>LoggerFactory</c> are replaced by this instance's <see cref="TimeProvider"/> and <see cref="LoggerFactory"/>.</summary>
+    public MaiResilienceOptions Resilience { get; private set; } = new();
+
+    /// <summary>Gets or sets whether each attempt is metered: usage (reported or estimated), cost, ledger records, GenAI metrics.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool EnableMetering { get; set; } = true;
+
+    /// <summary>Gets or sets the price table costs are computed from.</summary>
+    /// <value>The default is <see cref="PriceTable.Default"/> (only prices with a cited source; other models have an unknown cost).</value>
+    public PriceTable Prices { get; set; } = PriceTable.Default;
+
+    /// <summary>Gets or sets the ledger that receives one record per billed attempt.</summary>
+    /// <value>The default is <see langword="null"/>: records are only reported on each <see cref="MaiResult"/>.</value>
+    public UsageLedger? Ledger { get; set; }
+
+    /// <summary>Gets the token and cost budgets enforced before each call is sent.</summary>
+    public IList<BudgetLimit> Budgets { get; private set; } = [];
+
+    /// <summary>Gets or sets where budget counters live (share one store between clients or instances).</summary>
+    /// <value>The default is <see langword="null"/>: an in-memory store owned by the client.</value>
+    public IBudgetStore? BudgetStore { get; set; }
+
+    /// <summary>Gets or sets whether estimated usage is reported in metrics (the GenAI conventions report only service-reported usage).</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool ReportEstimatedUsage { get; set; }
+
+    /// <summary>Gets or sets the meter factory the GenAI metrics are created from.</summary>
+    /// <value>The default is <see langword="null"/>: a shared meter named <c>Mai.Client</c>.</value>
+    public IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>Gets or sets the clock used for durations, waits and time-to-first-token.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -88,6 +139,15 @@ public sealed class MaiClientOptions
             throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(ApiVersion)} must not be empty when set.", paramName);
         }
 
+        if (Resilience is null || Prices is null)
+        {
+            throw new ArgumentException($"{nameof(MaiClientOptions)}.{(Resilience is null ? nameof(Resilience) : nameof(Prices))} must not be null.", paramName);
+        }
+
+        ValidatePositive(nameof(ContextWindowTokens), ContextWindowTokens, paramName);
+        ValidatePositive(nameof(TokensPerMinute), TokensPerMinute, paramName);
+        ValidatePositive(nameof(RequestsPerMinute), RequestsPerMinute, paramName);
+
         if (TimeProvider is null)
         {
             throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(TimeProvider)} must not be null.", paramName);
@@ -101,6 +161,7 @@ public sealed class MaiClientOptions
 
         var copy = (MaiClientOptions)MemberwiseClone();
         copy.Fallbacks = [.. Fallbacks.Select(f => f.Clone())];
+        copy.Budgets = [.. Budgets];
 
         return copy;
     }
@@ -113,7 +174,18 @@ public sealed class MaiClientOptions
         Model = Model,
         ApiKey = ApiKey,
         Credential = Credential,
+        ContextWindowTokens = ContextWindowTokens,
+        TokensPerMinute = TokensPerMinute,
+        RequestsPerMinute = RequestsPerMinute,
     };
+
+    private static void ValidatePositive(string property, int? value, string paramName)
+    {
+        if (value is <= 0)
+        {
+            throw new ArgumentException($"{nameof(MaiClientOptions)}.{property} must be positive when set; it was {value}.", paramName);
+        }
+    }
 
     private static void ValidateDeployment(string property, Uri? endpoint, string? model, string paramName)
     {

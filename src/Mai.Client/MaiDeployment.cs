@@ -25,9 +25,21 @@ public sealed class MaiDeployment
     /// <summary>Gets or sets the Entra ID credential, used when no <see cref="ApiKey"/> is set.</summary>
     public TokenCredential? Credential { get; set; }
 
+    /// <summary>Gets or sets the context window of the deployment's model, in tokens (checked before sending).</summary>
+    /// <value>The default is <see langword="null"/>: not checked.</value>
+    public int? ContextWindowTokens { get; set; }
+
+    /// <summary>Gets or sets the deployment's tokens-per-minute quota, enforced on the client.</summary>
+    /// <value>The default is <see langword="null"/>: no client-side limit.</value>
+    public int? TokensPerMinute { get; set; }
+
+    /// <summary>Gets or sets the deployment's requests-per-minute quota, enforced on the client.</summary>
+    /// <value>The default is <see langword="null"/>: no client-side limit.</value>
+    public int? RequestsPerMinute { get; set; }
+
     /// <summary>Returns the deployment's display name: <see cref="Name"/>, else <c>host/model</c>.</summary>
     /// <returns>The display name; never contains the key.</returns>
     public override string ToString() => Name ?? $"{Endpoint?.Host}/{Model}";
 
-    internal MaiDeployment Clone() => new() { Name = Name, Endpoint = Endpoint, Model = Model, ApiKey = ApiKey, Credential = Credential };
+    internal MaiDeployment Clone() => (MaiDeployment)MemberwiseClone();
 }

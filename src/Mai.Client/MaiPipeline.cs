@@ -1,28 +1,46 @@
 using Azure;
 using Azure.Identity;
+using Mai.Client.Accounting;
 using Mai.Client.Reasoning;
+using Mai.Client.Resilience;
 using Mai.Client.Transport;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client;
 
-/// <summary>Composes the pipeline's layers in the order DESIGN.md gives: budgets → resilience → metering → reasoning → transport.</summary>
+/// <summary>
+/// Composes the pipeline's layers in the order DESIGN.md gives: budgets → resilience → metering → reasoning → transport.
+/// Each deployment gets its own transport → reasoning → metering stack; one resilience layer fails over between them.
+/// </summary>
 internal static class MaiPipeline
 {
-    /// <summary>Builds the transport for the primary deployment and composes the layers over it.</summary>
-    public static IChatClient Build(MaiClientOptions options) =>
-        Compose(CreateTransport(options.PrimaryDeployment, options), options);
+    /// <summary>Builds the transports for the configured deployments and composes the layers over them.</summary>
+    public static IChatClient Build(MaiClientOptions options)
+    {
+        var deployments = new List<MaiDeployment> { options.PrimaryDeployment };
+        deployments.AddRange(options.Fallbacks);
+        var names = UniqueNames(deployments);
+        var stacks = deployments
+            .Select((d, i) => new ResilientDeployment(names[i], DeploymentStack(CreateTransport(d, options), names[i], d, options)))
+            .ToList();
+        return Top(stacks, options);
+    }
 
     /// <summary>Composes the layers over one existing client.</summary>
     public static IChatClient Compose(IChatClient inner, MaiClientOptions options)
     {
-        var builder = new ChatClientBuilder(inner);
-        if (options.SplitReasoning)
+        var metadata = inner.GetService<ChatClientMetadata>();
+        var deployment = new MaiDeployment
         {
-            builder.UseMaiReasoning();
-        }
-
-        return builder.Build();
+            Name = options.DeploymentName,
+            Endpoint = options.Endpoint ?? metadata?.ProviderUri,
+            Model = options.Model ?? metadata?.DefaultModelId,
+            ContextWindowTokens = options.ContextWindowTokens,
+            TokensPerMinute = options.TokensPerMinute,
+            RequestsPerMinute = options.RequestsPerMinute,
+        };
+        var name = deployment.Name ?? (deployment.Endpoint is null && deployment.Model is null ? "default" : deployment.ToString());
+        return Top([new ResilientDeployment(name, DeploymentStack(inner, name, deployment, options))], options);
     }
 
     /// <summary>Creates the transport that speaks HTTP to one deployment.</summary>
@@ -43,5 +61,84 @@ internal static class MaiPipeline
         return deployment.ApiKey is { } key
             ? new AzureInferenceChatClient(endpoint, new AzureKeyCredential(key), transportOptions)
             : new AzureInferenceChatClient(endpoint, deployment.Credential ?? new DefaultAzureCredential(), transportOptions);
+    }
+
+    private static IChatClient DeploymentStack(IChatClient transport, string name, MaiDeployment deployment, MaiClientOptions options)
+    {
+        IChatClient client = options.SplitReasoning ? new ReasoningChatClient(transport) : transport;
+        if (options.EnableMetering)
+        {
+            client = new MeteringChatClient(
+                client,
+                name,
+                deployment.Model ?? name,
+                new MeteringOptions
+                {
+                    PriceTable = options.Prices,
+                    Ledger = options.Ledger,
+                    TimeProvider = options.TimeProvider,
+                    Endpoint = deployment.Endpoint,
+                    ReportEstimatedUsage = options.ReportEstimatedUsage,
+                    ContextWindowTokens = deployment.ContextWindowTokens,
+                    TokensPerMinute = deployment.TokensPerMinute,
+                    RequestsPerMinute = deployment.RequestsPerMinute,
+                },
+                options.MeterFactory,
+                options.LoggerFactory);
+        }
+
+        return client;
+    }
+
+    private static IChatClient Top(List<ResilientDeployment> deployments, MaiClientOptions options)
+    {
+        IChatClient client;
+        if (options.EnableResilience)
+        {
+            var resilience = options.Resilience;
+            resilience.TimeProvider = options.TimeProvider;
+            resilience.LoggerFactory ??= options.LoggerFactory;
+            client = new ResilientChatClient(deployments, resilience);
+        }
+        else
+        {
+            client = deployments[0].Client;
+        }
+
+        if (options.Budgets.Count > 0)
+        {
+            client = new BudgetChatClient(
+                client,
+                new BudgetOptions
+                {
+                    Limits = options.Budgets,
+                    Store = options.BudgetStore,
+                    PriceTable = options.Prices,
+                    ModelId = options.Model,
+                    TimeProvider = options.TimeProvider,
+                },
+                options.LoggerFactory);
+        }
+
+        return client;
+    }
+
+    private static string[] UniqueNames(List<MaiDeployment> deployments)
+    {
+        var names = new string[deployments.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < deployments.Count; i++)
+        {
+            var name = deployments[i].ToString();
+            var candidate = name;
+            for (var n = 2; !seen.Add(candidate); n++)
+            {
+                candidate = $"{name}#{n}";
+            }
+
+            names[i] = candidate;
+        }
+
+        return names;
     }
 }

@@ -1,3 +1,4 @@
+using Mai.Client.Accounting;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client;
@@ -17,7 +18,7 @@ public sealed class MaiUpdate
     public FunctionCallContent? ToolCall { get; private init; }
 
     /// <summary>Gets the usage of a <see cref="MaiUpdateKind.Usage"/> update.</summary>
-    public UsageDetails? Usage { get; private init; }
+    public MaiUsage? Usage { get; private init; }
 
     /// <summary>Gets the result of the <see cref="MaiUpdateKind.Completed"/> update.</summary>
     public MaiResult? Result { get; private init; }
@@ -28,7 +29,7 @@ public sealed class MaiUpdate
 
     internal static MaiUpdate ForToolCall(FunctionCallContent call) => new(MaiUpdateKind.ToolCall) { ToolCall = call };
 
-    internal static MaiUpdate ForUsage(UsageDetails usage) => new(MaiUpdateKind.Usage) { Usage = usage };
+    internal static MaiUpdate ForUsage(MaiUsage usage) => new(MaiUpdateKind.Usage) { Usage = usage };
 
     internal static MaiUpdate ForCompletion(MaiResult result) => new(MaiUpdateKind.Completed) { Result = result };
 

@@ -1,0 +1,195 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace Mai.Emulator;
+
+/// <summary>Handles <c>POST …/chat/completions</c>: auth, validation, model, fault, context window, then the answer.</summary>
+internal sealed partial class ChatEndpoint(EmulatorState state)
+{
+    public async Task HandleAsync(HttpContext context, string body, EmulatorRequest entry, string? deployment)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, state.Stopping);
+        try
+        {
+            await HandleCoreAsync(context, body, entry, deployment, cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            // The client went away or the emulator is stopping: drop the connection.
+            context.Abort();
+        }
+        catch (IOException)
+        {
+            context.Abort();
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context, string body, EmulatorRequest entry, string? deployment, CancellationToken ct)
+    {
+        if (!Auth.Check(state, context, out var authFailure))
+        {
+            await EmulatorApp.WriteJsonAsync(context, 401, authFailure).ConfigureAwait(false);
+            return;
+        }
+
+        ChatRequest request;
+        try
+        {
+            request = ChatRequest.Parse(body);
+        }
+        catch (RequestValidationException ex)
+        {
+            await EmulatorApp.WriteJsonAsync(context, 400, ErrorBodies.InvalidRequest(ex.Param, ex.Message)).ConfigureAwait(false);
+            return;
+        }
+
+        var requested = deployment ?? request.Model;
+        var model = state.FindModel(requested);
+        if (model is null)
+        {
+            if (state.RejectUnknownModels)
+            {
+                if (deployment is not null)
+                {
+                    await EmulatorApp.WriteJsonAsync(context, 404, ErrorBodies.DeploymentNotFound).ConfigureAwait(false);
+                    return;
+                }
+
+                context.Response.Headers["x-ms-error-code"] = "unknown_model";
+                await EmulatorApp.WriteJsonAsync(context, 400, ErrorBodies.UnknownModel(requested ?? string.Empty)).ConfigureAwait(false);
+                return;
+            }
+
+            model = state.Models[0];
+        }
+
+        EmulatorFault? fault;
+        if (context.Request.Headers.TryGetValue(EmulatorFault.HeaderName, out var faultHeader))
+        {
+            try
+            {
+                fault = EmulatorFault.Parse(faultHeader.ToString());
+            }
+            catch (FormatException ex)
+            {
+                await EmulatorApp.WriteJsonAsync(context, 400, ErrorBodies.InvalidRequest(EmulatorFault.HeaderName, ex.Message)).ConfigureAwait(false);
+                return;
+            }
+        }
+        else
+        {
+            fault = state.Faults.TryDequeue();
+        }
+
+        entry.Fault = fault;
+        if (fault?.Kind == EmulatorFaultKind.None)
+        {
+            fault = null;
+        }
+
+        if (model.RejectStreamOptions && request.HasStreamOptions)
+        {
+            await EmulatorApp.WriteJsonAsync(context, 400, ErrorBodies.InvalidRequest("stream_options", "Unrecognized request argument supplied: stream_options")).ConfigureAwait(false);
+            return;
+        }
+
+        if (await ApplyEarlyFaultAsync(context, fault, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var promptTokens = PromptTokenCounter.Count(request);
+        var requestedTotal = promptTokens + (request.MaxTokens ?? 0);
+        if (fault?.Kind == EmulatorFaultKind.ContextLengthExceeded || requestedTotal > model.ContextWindow)
+        {
+            var window = Math.Min(model.ContextWindow, Math.Max(1, requestedTotal - 1));
+            await EmulatorApp.WriteJsonAsync(context, 400, ErrorBodies.ContextLength(window, promptTokens, request.MaxTokens)).ConfigureAwait(false);
+            return;
+        }
+
+        CompletionPlan plan;
+        try
+        {
+            var cached = state.PromptCache?.Lookup(request, promptTokens) ?? 0;
+            plan = CompletionPlanner.Plan(request, model, state.Seed, promptTokens, cached);
+        }
+        catch (RequestValidationException ex)
+        {
+            await EmulatorApp.WriteJsonAsync(context, 400, ErrorBodies.InvalidRequest(ex.Param, ex.Message)).ConfigureAwait(false);
+            return;
+        }
+
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..29];
+        var created = state.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
+        context.Response.Headers["apim-request-id"] = Guid.NewGuid().ToString();
+        context.Response.Headers["x-ms-region"] = "Local Emulator";
+        context.Response.Headers["azureml-model-session"] = "mai-emulator";
+        if (request.Stream)
+        {
+            await WriteStreamAsync(context, request, plan, fault, id, created, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteCompletionAsync(context, plan, fault, id, created, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Faults that act before any successful byte: error statuses, reset, and a stall before the first byte.</summary>
+    private async Task<bool> ApplyEarlyFaultAsync(HttpContext context, EmulatorFault? fault, CancellationToken ct)
+    {
+        switch (fault?.Kind)
+        {
+            case EmulatorFaultKind.RateLimit:
+                WriteRateLimitHeaders(context.Response.Headers, fault);
+                await EmulatorApp.WriteJsonAsync(context, 429, ErrorBodies.RateLimited(Math.Max(1, fault.RetryAfterSeconds))).ConfigureAwait(false);
+                return true;
+            case EmulatorFaultKind.HttpError:
+                await EmulatorApp.WriteJsonAsync(context, fault.StatusCode, ErrorBodies.HttpError(fault.StatusCode)).ConfigureAwait(false);
+                return true;
+            case EmulatorFaultKind.ContentFilter:
+                context.Response.Headers["x-ms-rai-invoked"] = "true";
+                await EmulatorApp.WriteJsonAsync(context, 400, ErrorBodies.ContentFilter).ConfigureAwait(false);
+                return true;
+            case EmulatorFaultKind.ConnectionReset:
+                context.Abort();
+                return true;
+            case EmulatorFaultKind.Stall when fault.AfterChunks is null:
+                await StallAsync(fault, ct).ConfigureAwait(false);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static void WriteRateLimitHeaders(IHeaderDictionary headers, EmulatorFault fault)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var seconds = Math.Max(1, fault.RetryAfterSeconds).ToString(inv);
+        var ms = ((long)fault.RetryAfter.TotalMilliseconds).ToString(inv);
+        switch (fault.RetryAfterHeader)
+        {
+            case RetryAfterHeader.RetryAfter:
+                headers.RetryAfter = fault.RetryAfterSeconds.ToString(inv);
+                break;
+            case RetryAfterHeader.RetryAfterMs:
+                headers["retry-after-ms"] = ms;
+                break;
+            case RetryAfterHeader.XMsRetryAfterMs:
+                headers["x-ms-retry-after-ms"] = ms;
+                break;
+        }
+
+        headers["x-ratelimit-remaining-requests"] = "0";
+        headers["x-ratelimit-remaining-tokens"] = "0";
+        headers["x-ratelimit-reset-tokens"] = seconds;
+        headers["policy-id"] = "DeploymentRatelimit-Token";
+        headers["apim-request-id"] = Guid.NewGuid().ToString();
+        headers["x-ms-region"] = "Local Emulator";
+    }
+
+    private Task StallAsync(EmulatorFault fault, CancellationToken ct) =>
+        Task.Delay(fault.Duration ?? Timeout.InfiniteTimeSpan, state.TimeProvider, ct);
+
+    private static TimeSpan TokenTime(EmulatedModel model, int tokens) =>
+        model.TokensPerSecond > 0 && tokens > 0 ? TimeSpan.FromSeconds(tokens / model.TokensPerSecond) : TimeSpan.Zero;
+}
