@@ -38,6 +38,6 @@ public class CompletionBenchmarks
     [Benchmark(Description = "MaiClient")]
     public Task<long> MaiClient() => _c.MaiClientCompleteAsync();
 
-    [Benchmark(Description = "MaiAllLayers")]
-    public Task<long> MaiAllLayers() => _c.AllLayersCompleteAsync();
+    [Benchmark(Description = "MaiBudgeted")]
+    public Task<long> MaiBudgeted() => _c.MaiBudgetedCompleteAsync();
 }

@@ -43,7 +43,7 @@ public sealed class Contenders : IDisposable
     private readonly ChatCompletionOptions _openAIOptions;
     private readonly AzureInferenceChatClient _transport;
     private readonly MaiClient _maiClient;
-    private readonly IChatClient _allLayers;
+    private readonly MaiClient _maiBudgeted;
     private readonly List<MeaiChatMessage> _messages;
     private readonly ChatOptions? _chatOptions;
 
@@ -128,25 +128,52 @@ public sealed class Contenders : IDisposable
             HttpClient = NewHttp(bytes, contentType),
         });
 
-        // 6. Every layer DESIGN.md lists, composed by hand: budgets → resilience → metering → reasoning → transport.
-        var allTransport = new AzureInferenceChatClient(s_endpoint, new AzureKeyCredential(ApiKey), new AzureInferenceChatClientOptions
+        // 6. The same facade with a daily token budget, so every layer runs: budgets → resilience → metering → reasoning → transport.
+        var budgeted = new MaiClientOptions
+        {
+            Endpoint = s_endpoint,
+            Model = model,
+            ApiKey = ApiKey,
+            HttpClient = NewHttp(bytes, contentType),
+        };
+        budgeted.Budgets.Add(new BudgetLimit { Name = "daily", Window = BudgetWindow.Day, MaxTokens = long.MaxValue / 4 });
+        _maiBudgeted = new MaiClient(budgeted);
+
+        // The layer ladder: the IChatClient stack grown one public layer at a time, to attribute the cost to each layer.
+        IChatClient NewTransport() => new AzureInferenceChatClient(s_endpoint, new AzureKeyCredential(ApiKey), new AzureInferenceChatClientOptions
         {
             DefaultModelId = model,
             HttpClient = NewHttp(bytes, contentType),
         });
-        _allLayers = new ChatClientBuilder(allTransport)
-            .UseMaiBudgets(o =>
-            {
-                o.ModelId = model;
-                o.Limits.Add(new BudgetLimit { Name = "daily", Window = BudgetWindow.Day, MaxTokens = long.MaxValue / 4 });
-            })
-            .UseMaiResilience()
-            .UseMaiMetering("bench", model, o => o.Endpoint = s_endpoint)
-            .UseMaiReasoning()
-            .Build();
+        Ladder =
+        [
+            ("+Reasoning", new ChatClientBuilder(NewTransport()).UseMaiReasoning().Build()),
+            ("+Metering", new ChatClientBuilder(NewTransport()).UseMaiMetering("bench", model, o => o.Endpoint = s_endpoint).UseMaiReasoning().Build()),
+            ("+Resilience", new ChatClientBuilder(NewTransport()).UseMaiResilience().UseMaiMetering("bench", model, o => o.Endpoint = s_endpoint).UseMaiReasoning().Build()),
+            ("+Budgets", new ChatClientBuilder(NewTransport())
+                .UseMaiBudgets(o =>
+                {
+                    o.ModelId = model;
+                    o.Limits.Add(new BudgetLimit { Name = "daily", Window = BudgetWindow.Day, MaxTokens = long.MaxValue / 4 });
+                })
+                .UseMaiResilience()
+                .UseMaiMetering("bench", model, o => o.Endpoint = s_endpoint)
+                .UseMaiReasoning()
+                .Build()),
+        ];
     }
 
     public Scenario Scenario { get; }
+
+    /// <summary>The transport with the pipeline's layers added one at a time (inner to outer), as plain <see cref="IChatClient"/>s.</summary>
+    public IReadOnlyList<(string Name, IChatClient Client)> Ladder { get; }
+
+    public Task<long> LadderCallAsync(IChatClient client) => IsStreaming
+        ? ChecksumAsync(client.GetStreamingResponseAsync(_messages, _chatOptions))
+        : LadderCompleteAsync(client);
+
+    private async Task<long> LadderCompleteAsync(IChatClient client) =>
+        Checksum(await client.GetResponseAsync(_messages, _chatOptions).ConfigureAwait(false));
 
     public bool IsStreaming => Scenario is Scenario.Stream or Scenario.ThinkStream;
 
@@ -159,8 +186,11 @@ public sealed class Contenders : IDisposable
         _ => CannedResponses.ThinkStreamTextLength + 1_019_000_000L,
     };
 
-    /// <summary>The checksum of a contender that splits reasoning: the 15 characters of <c>&lt;think&gt;&lt;/think&gt;</c> are gone.</summary>
-    public long ExpectedSplit => Scenario == Scenario.ThinkStream ? ExpectedRaw - 15 : ExpectedRaw;
+    /// <summary>
+    /// The checksum of a contender that splits reasoning: the 15 characters of <c>&lt;think&gt;&lt;/think&gt;</c> are gone, and so is
+    /// the space that opens the first reasoning chunk (the splitter drops white space right after a tag).
+    /// </summary>
+    public long ExpectedSplit => Scenario == Scenario.ThinkStream ? ExpectedRaw - 16 : ExpectedRaw;
 
     private static string ToolJson(string name, string description, string schema) =>
         "{\"type\":\"function\",\"function\":{\"name\":\"" + name + "\",\"description\":\"" + description + "\",\"parameters\":" + schema + "}}";
@@ -220,14 +250,9 @@ public sealed class Contenders : IDisposable
     public async Task<long> TransportCompleteAsync() =>
         Checksum(await _transport.GetResponseAsync(_messages, _chatOptions).ConfigureAwait(false));
 
-    public async Task<long> MaiClientCompleteAsync()
-    {
-        var result = await _maiClient.AskAsync(_messages, _chatOptions).ConfigureAwait(false);
-        return result.Answer.Length + (result.Reasoning?.Length ?? 0) + (10_000L * result.ToolCalls.Count) + (1_000_000L * (result.Usage?.TotalTokenCount ?? 0));
-    }
+    public Task<long> MaiClientCompleteAsync() => AskAsync(_maiClient);
 
-    public async Task<long> AllLayersCompleteAsync() =>
-        Checksum(await _allLayers.GetResponseAsync(_messages, _chatOptions).ConfigureAwait(false));
+    public Task<long> MaiBudgetedCompleteAsync() => AskAsync(_maiBudgeted);
 
     // ---------------- streaming ----------------
 
@@ -283,10 +308,20 @@ public sealed class Contenders : IDisposable
 
     public Task<long> TransportStreamAsync() => ChecksumAsync(_transport.GetStreamingResponseAsync(_messages, _chatOptions));
 
-    public async Task<long> MaiClientStreamAsync()
+    public Task<long> MaiClientStreamAsync() => MaiStreamAsync(_maiClient);
+
+    public Task<long> MaiBudgetedStreamAsync() => MaiStreamAsync(_maiBudgeted);
+
+    private async Task<long> AskAsync(MaiClient client)
+    {
+        var result = await client.AskAsync(_messages, _chatOptions).ConfigureAwait(false);
+        return result.Answer.Length + (result.Reasoning?.Length ?? 0) + (10_000L * result.ToolCalls.Count) + (1_000_000L * (result.Usage?.TotalTokenCount ?? 0));
+    }
+
+    private async Task<long> MaiStreamAsync(MaiClient client)
     {
         long text = 0, total = 0;
-        await foreach (var update in _maiClient.StreamAsync(_messages, _chatOptions).ConfigureAwait(false))
+        await foreach (var update in client.StreamAsync(_messages, _chatOptions).ConfigureAwait(false))
         {
             switch (update.Kind)
             {
@@ -303,16 +338,16 @@ public sealed class Contenders : IDisposable
         return text + (1_000_000L * total);
     }
 
-    public Task<long> AllLayersStreamAsync() => ChecksumAsync(_allLayers.GetStreamingResponseAsync(_messages, _chatOptions));
-
     private static long Checksum(ChatResponse response)
     {
         long text = 0, calls = 0;
-        foreach (var message in response.Messages)
+        var messages = response.Messages;
+        for (var m = 0; m < messages.Count; m++)
         {
-            foreach (var content in message.Contents)
+            var contents = messages[m].Contents;
+            for (var i = 0; i < contents.Count; i++)
             {
-                switch (content)
+                switch (contents[i])
                 {
                     case TextContent t:
                         text += t.Text.Length;
@@ -335,9 +370,10 @@ public sealed class Contenders : IDisposable
         long text = 0, total = 0;
         await foreach (var update in updates.ConfigureAwait(false))
         {
-            foreach (var content in update.Contents)
+            var contents = update.Contents;
+            for (var i = 0; i < contents.Count; i++)
             {
-                switch (content)
+                switch (contents[i])
                 {
                     case TextContent t:
                         text += t.Text.Length;
@@ -358,7 +394,12 @@ public sealed class Contenders : IDisposable
     public void Dispose()
     {
         _maiClient.Dispose();
-        _allLayers.Dispose();
+        _maiBudgeted.Dispose();
+        foreach (var (_, client) in Ladder)
+        {
+            client.Dispose();
+        }
+
         _transport.Dispose();
         foreach (var http in _httpClients)
         {

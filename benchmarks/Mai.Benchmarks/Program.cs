@@ -26,5 +26,11 @@ if (args.Length > 0 && args[0] == "--probe")
     return;
 }
 
+if (args.Length > 3 && args[0] == "--alloc")
+{
+    await AllocationSampler.RunAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Contenders).Assembly).Run(args);
 RatioReport.Write(summaries);

@@ -38,6 +38,6 @@ public class StreamingBenchmarks
     [Benchmark(Description = "MaiClient")]
     public Task<long> MaiClient() => _c.MaiClientStreamAsync();
 
-    [Benchmark(Description = "MaiAllLayers")]
-    public Task<long> MaiAllLayers() => _c.AllLayersStreamAsync();
+    [Benchmark(Description = "MaiBudgeted")]
+    public Task<long> MaiBudgeted() => _c.MaiBudgetedStreamAsync();
 }

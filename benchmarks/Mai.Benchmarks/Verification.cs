@@ -3,7 +3,11 @@ namespace Mai.Benchmarks;
 /// <summary>Runs every contender once and fails loudly if one did not surface exactly what the bytes hold.</summary>
 public static class Verification
 {
-    public static IReadOnlyList<(string Name, Func<Task<long>> Call, long Expected)> Calls(Contenders c) => c.IsStreaming
+    /// <summary>The six contenders, then the layer ladder.</summary>
+    public static IReadOnlyList<(string Name, Func<Task<long>> Call, long Expected)> Calls(Contenders c) =>
+        [.. Contenders(c), .. c.Ladder.Select(l => (l.Name, (Func<Task<long>>)(() => c.LadderCallAsync(l.Client)), c.ExpectedSplit))];
+
+    private static IReadOnlyList<(string Name, Func<Task<long>> Call, long Expected)> Contenders(Contenders c) => c.IsStreaming
         ?
         [
             ("Floor", c.FloorStreamAsync, c.ExpectedRaw),
@@ -11,7 +15,7 @@ public static class Verification
             ("OpenAI", c.OpenAIStreamAsync, c.ExpectedRaw),
             ("MaiTransport", c.TransportStreamAsync, c.ExpectedRaw),
             ("MaiClient", c.MaiClientStreamAsync, c.ExpectedSplit),
-            ("MaiAllLayers", c.AllLayersStreamAsync, c.ExpectedSplit),
+            ("MaiBudgeted", c.MaiBudgetedStreamAsync, c.ExpectedSplit),
         ]
         :
         [
@@ -20,7 +24,7 @@ public static class Verification
             ("OpenAI", c.OpenAICompleteAsync, c.ExpectedRaw),
             ("MaiTransport", c.TransportCompleteAsync, c.ExpectedRaw),
             ("MaiClient", c.MaiClientCompleteAsync, c.ExpectedSplit),
-            ("MaiAllLayers", c.AllLayersCompleteAsync, c.ExpectedSplit),
+            ("MaiBudgeted", c.MaiBudgetedCompleteAsync, c.ExpectedSplit),
         ];
 
     public static void Check(Contenders c)

@@ -29,48 +29,71 @@ internal sealed class SseLineReader : IDisposable
     /// <summary>Reads the next line; false at the end of the stream.</summary>
     public async ValueTask<bool> ReadLineAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        while (!TryReadLine())
         {
-            var newline = _buffer.AsSpan(_scanned, _end - _scanned).IndexOf((byte)'\n');
-            if (newline >= 0)
+            if (!await FillAsync(cancellationToken).ConfigureAwait(false))
             {
-                var lineEnd = _scanned + newline;
-                var length = lineEnd - _start;
-                if (length > 0 && _buffer[lineEnd - 1] == (byte)'\r')
-                {
-                    length--;
-                }
-
-                Line = _buffer.AsMemory(_start, length);
-                _start = _scanned = lineEnd + 1;
-                return true;
-            }
-
-            _scanned = _end;
-            if (_eof)
-            {
-                if (_end > _start)
-                {
-                    Line = _buffer.AsMemory(_start, _end - _start); // a last line without a terminator
-                    _start = _scanned = _end;
-                    return true;
-                }
-
-                Line = default;
                 return false;
             }
-
-            MakeRoom();
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                _eof = true;
-            }
-            else
-            {
-                _end += read;
-            }
         }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the next complete line already in the buffer, without awaiting: the hot path, since one network read usually holds many
+    /// events. False when more data must be read first (<see cref="FillAsync"/>); at the end of the stream it yields the last
+    /// unterminated line, if any.
+    /// </summary>
+    public bool TryReadLine()
+    {
+        var newline = _buffer.AsSpan(_scanned, _end - _scanned).IndexOf((byte)'\n');
+        if (newline >= 0)
+        {
+            var lineEnd = _scanned + newline;
+            var length = lineEnd - _start;
+            if (length > 0 && _buffer[lineEnd - 1] == (byte)'\r')
+            {
+                length--;
+            }
+
+            Line = _buffer.AsMemory(_start, length);
+            _start = _scanned = lineEnd + 1;
+            return true;
+        }
+
+        _scanned = _end;
+        if (_eof && _end > _start)
+        {
+            Line = _buffer.AsMemory(_start, _end - _start); // a last line without a terminator
+            _start = _scanned = _end;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads more of the stream into the buffer; false when the stream has ended and nothing is left to read.</summary>
+    public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        if (_eof)
+        {
+            Line = default;
+            return false;
+        }
+
+        MakeRoom();
+        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            _eof = true;
+        }
+        else
+        {
+            _end += read;
+        }
+
+        return true;
     }
 
     private void MakeRoom()
