@@ -168,8 +168,8 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var body = ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: false, includeStreamUsage: false, out var hasExtraFields);
-        using var message = CreateMessage(body, hasExtraFields, stream: false);
+        using var body = ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: false, includeStreamUsage: false, out var hasExtraFields);
+        using var message = CreateMessage(body.WrittenMemory, hasExtraFields, stream: false); // disposed before the body it reads
         await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var response = message.Response;
         if (response.Status is < 200 or >= 300)
