@@ -49,7 +49,7 @@ public sealed partial class AzureInferenceChatClient
         var request = new StreamRequest(body, hasExtraFields, includeUsage);
         using var bodyOwner = request;
         var message = await StartStreamAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamingResponseReader(message, Secret, NetworkTimeout, cancellationToken);
+        using var reader = new StreamingResponseReader(message, Secret, _timeoutFactory ??= NetworkTimeout, cancellationToken);
         if (reader.IsJsonBody)
         {
             // The server ignored "stream": answer the whole completion as updates rather than fail.

@@ -36,6 +36,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     private readonly ChatClientMetadata _metadata;
     private readonly AzureKeyCredential? _keyCredential;
     private volatile bool _streamOptionsRejected;
+    private Func<Exception, TimeoutException>? _timeoutFactory; // one delegate per client, not per stream
 
     /// <summary>Initializes a client with default options that authenticates with an API key.</summary>
     /// <param name="endpoint">The endpoint, e.g. <c>https://res.services.ai.azure.com/models</c>; a trailing <c>/</c> is removed.</param>
