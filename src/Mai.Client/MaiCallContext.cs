@@ -45,7 +45,14 @@ public sealed class MaiCallContext
         {
             _attempts.Add(attempt);
         }
+
+        AttemptObserver?.Invoke(attempt);
     }
+
+    /// <summary>Gets or sets a callback told of each attempt as it is recorded (a failed one once the wait after it is known),
+    /// for progress displays. It runs on the call's flow: keep it short and never throw from it.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public Action<MaiAttempt>? AttemptObserver { get; set; }
 
     /// <summary>Gets a snapshot of the usage records the metering layer added for this call (one per billed attempt), in order.</summary>
     public IReadOnlyList<UsageRecord> UsageRecords

@@ -9,6 +9,8 @@ namespace Mai.Client;
 /// <see cref="IChatClient"/> for any M.E.AI consumer.
 /// </summary>
 /// <remarks>
+/// To observe a call while it runs (attempts as they happen), attach your own <see cref="MaiCallContext"/> to the options with
+/// <see cref="MaiCallContext.Attach"/>; otherwise the client attaches a fresh one per call.
 /// The client is thread-safe and meant to be long-lived (one per application and configuration). Disposing it disposes the
 /// pipeline it built; a client passed in by the caller is owned by the caller.
 /// </remarks>
@@ -68,7 +70,7 @@ public sealed class MaiClient : IDisposable
     public async Task<MaiResult> AskAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = ValidateMessages(messages);
-        var context = new MaiCallContext();
+        var context = MaiCallContext.Get(options) ?? new MaiCallContext();
         var start = _time.GetTimestamp();
         var response = await ChatClient.GetResponseAsync(list, MaiCallContext.Attach(options, context), cancellationToken).ConfigureAwait(false);
         return new MaiResult(response, _time.GetElapsedTime(start), timeToFirstToken: null, context);
@@ -103,7 +105,7 @@ public sealed class MaiClient : IDisposable
 
     private async IAsyncEnumerable<MaiUpdate> StreamCoreAsync(List<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var context = new MaiCallContext();
+        var context = MaiCallContext.Get(options) ?? new MaiCallContext();
         var start = _time.GetTimestamp();
         TimeSpan? firstToken = null;
         var updates = new List<ChatResponseUpdate>();

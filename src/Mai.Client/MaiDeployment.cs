@@ -39,7 +39,7 @@ public sealed class MaiDeployment
 
     /// <summary>Returns the deployment's display name: <see cref="Name"/>, else <c>host/model</c>.</summary>
     /// <returns>The display name; never contains the key.</returns>
-    public override string ToString() => Name ?? $"{Endpoint?.Host}/{Model}";
+    public override string ToString() => Name ?? (Model is null ? Endpoint?.Host ?? "(no endpoint)" : $"{Endpoint?.Host}/{Model}");
 
     internal MaiDeployment Clone() => (MaiDeployment)MemberwiseClone();
 }

@@ -19,7 +19,7 @@ public sealed class MaiResult
 
         var contents = response.Messages.SelectMany(m => m.Contents).ToList();
         Answer = response.Text;
-        var reasoning = string.Concat(contents.OfType<TextReasoningContent>().Select(c => c.Text));
+        var reasoning = string.Concat(contents.OfType<TextReasoningContent>().Select(c => c.Text)).TrimEnd();
         Reasoning = reasoning.Length == 0 ? null : reasoning;
         ToolCalls = [.. contents.OfType<FunctionCallContent>()];
     }

@@ -256,6 +256,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
             FinishReason = ToFinishReason(parser.FinishReason),
             Usage = parser.Usage,
             RawRepresentation = response,
+            AdditionalProperties = RateLimitHeaders.Copy(response, null),
         };
     }
 

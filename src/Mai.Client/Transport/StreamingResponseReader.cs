@@ -260,7 +260,8 @@ internal sealed class StreamingResponseReader : IDisposable
         };
         if (_first)
         {
-            update.RawRepresentation = _response; // status and headers (rate-limit values) for the layers above
+            update.RawRepresentation = _response; // status and headers for the layers above
+            update.AdditionalProperties = RateLimitHeaders.Copy(_response, update.AdditionalProperties);
             _first = false;
         }
 

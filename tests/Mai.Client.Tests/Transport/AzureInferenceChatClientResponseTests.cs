@@ -172,7 +172,9 @@ public class AzureInferenceChatClientResponseTests
         var ex = await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync(Hello(), cancellationToken: Guard()));
 
         Assert.Contains("NetworkTimeout", ex.Message);
-        Assert.Single(server.Requests);
+        // Azure.Core's NetworkTimeout runs on the real clock, so under load the timeout can fire before the server has
+        // logged the request; what matters is that no second attempt follows (Azure.Core retries are off).
+        Assert.InRange(server.Requests.Count, 0, 1);
     }
 
     [Fact]

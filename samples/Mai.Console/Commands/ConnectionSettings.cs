@@ -1,0 +1,65 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mai.Console.Commands;
+
+/// <summary>The flags every command that calls a model shares: where to send calls and how.</summary>
+internal class ConnectionSettings : CommandSettings
+{
+    [CommandOption("--endpoint <URL>")]
+    [Description("Endpoint URL (or AZURE_AI_CHAT_ENDPOINT). Without one, the embedded emulator is used.")]
+    public string? Endpoint { get; init; }
+
+    [CommandOption("--key <KEY>")]
+    [Description("API key (or AZURE_AI_CHAT_KEY). Without one, Entra ID (DefaultAzureCredential) is used.")]
+    public string? Key { get; init; }
+
+    [CommandOption("--model <NAME>")]
+    [Description("Model or deployment name (or AZURE_AI_CHAT_MODEL).")]
+    public string? Model { get; init; }
+
+    [CommandOption("--max-retries <N>")]
+    [Description("Retries after the first attempt, across deployments (default 3).")]
+    public int? MaxRetries { get; init; }
+
+    [CommandOption("--timeout <SECONDS>")]
+    [Description("One deadline for the whole call, retries and failovers included (default 600).")]
+    public double? TimeoutSeconds { get; init; }
+
+    [CommandOption("--fallback <SPEC>")]
+    [Description("An extra deployment tried when the primary fails or throttles: endpoint=URL,model=NAME[,key=KEY][,name=NAME]. Repeatable.")]
+    public string[] Fallbacks { get; init; } = [];
+
+    [CommandOption("--budget-tokens <N>")]
+    [Description("Refuse the call before sending if its reserved tokens (prompt estimate + max output) exceed N.")]
+    public long? BudgetTokens { get; init; }
+
+    [CommandOption("--budget-cost <AMOUNT>")]
+    [Description("Refuse the call before sending if its reserved cost exceeds AMOUNT (in the price table's currency).")]
+    public decimal? BudgetCost { get; init; }
+
+    [CommandOption("--api-version <VERSION>")]
+    [Description("REST api-version to send (default: the transport's).")]
+    public string? ApiVersion { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (MaxRetries is < 0 or > 100)
+        {
+            return ValidationResult.Error($"--max-retries must be between 0 and 100; it was {MaxRetries}.");
+        }
+
+        if (TimeoutSeconds is <= 0)
+        {
+            return ValidationResult.Error($"--timeout must be positive; it was {TimeoutSeconds}.");
+        }
+
+        if (BudgetTokens is <= 0 || BudgetCost is <= 0)
+        {
+            return ValidationResult.Error("--budget-tokens and --budget-cost must be positive.");
+        }
+
+        return ValidationResult.Success();
+    }
+}

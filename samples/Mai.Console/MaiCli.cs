@@ -1,0 +1,29 @@
+using Mai.Console.Commands;
+using Mai.Console.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console.Cli;
+
+namespace Mai.Console;
+
+/// <summary>The <c>mai</c> command line, runnable in-process (tests) with its own writers and environment.</summary>
+internal static class MaiCli
+{
+    public static Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(environment);
+        var app = new CommandApp<AskCommand>(new TypeRegistrar(services));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("mai");
+            config.Settings.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Out = new Spectre.Console.AnsiConsoleOutput(environment.Error),
+                Ansi = Spectre.Console.AnsiSupport.No,
+                ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            });
+            config.AddCommand<AskCommand>("ask").WithDescription("Ask one question; the answer streams, reasoning shown apart.");
+        });
+        return app.RunAsync(args, cancellationToken);
+    }
+}
