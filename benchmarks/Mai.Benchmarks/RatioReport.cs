@@ -5,14 +5,14 @@ using BenchmarkDotNet.Reports;
 namespace Mai.Benchmarks;
 
 /// <summary>
-/// Writes the committed table: per scenario and contender, mean time and allocated bytes, their ratios to raw Azure.AI.Inference and
-/// to the raw-HTTP floor, and for streams the cost per chunk. Printed and saved as BenchmarkDotNet.Artifacts/results/ratios.md.
+/// Writes the committed table: per scenario and contender, median time (robust to other work on a shared machine; the mean is
+/// shown too) and allocated bytes, their ratios to raw Azure.AI.Inference and to the raw-HTTP floor, and for streams the cost per chunk. Printed and saved as BenchmarkDotNet.Artifacts/results/ratios.md.
 /// </summary>
 public static class RatioReport
 {
     public static void Write(IEnumerable<Summary> summaries)
     {
-        var rows = new List<(Scenario Scenario, string Contender, double MeanNs, double? ErrorNs, long? Bytes)>();
+        var rows = new List<(Scenario Scenario, string Contender, double MedianNs, double MeanNs, long? Bytes)>();
         foreach (var summary in summaries)
         {
             foreach (var report in summary.Reports)
@@ -25,7 +25,7 @@ public static class RatioReport
                 var scenario = (Scenario)report.BenchmarkCase.Parameters["Scenario"];
                 var name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
                 var stats = report.ResultStatistics;
-                rows.Add((scenario, name, stats.Mean, stats.N > 2 ? stats.ConfidenceInterval.Margin : null, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase)));
+                rows.Add((scenario, name, stats.Median, stats.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase)));
             }
         }
 
@@ -43,19 +43,19 @@ public static class RatioReport
             sb.AppendLine(CultureInfo.InvariantCulture, $"### {group.Key}");
             sb.AppendLine();
             sb.AppendLine(streaming
-                ? "| contender | mean | ± 99.9% | allocated | per chunk | bytes/chunk | time ÷ Azure | bytes ÷ Azure | time ÷ floor | bytes ÷ floor |"
-                : "| contender | mean | ± 99.9% | allocated | time ÷ Azure | bytes ÷ Azure | time ÷ floor | bytes ÷ floor |");
+                ? "| contender | median | mean | allocated | median per chunk | bytes per chunk | time ÷ Azure | bytes ÷ Azure | time ÷ floor | bytes ÷ floor |"
+                : "| contender | median | mean | allocated | time ÷ Azure | bytes ÷ Azure | time ÷ floor | bytes ÷ floor |");
             sb.AppendLine(streaming ? "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in group)
             {
                 var line = new StringBuilder();
-                line.Append(CultureInfo.InvariantCulture, $"| {r.Contender} | {Time(r.MeanNs)} | {(r.ErrorNs is { } e ? Time(e) : "n/a")} | {Bytes(r.Bytes)} |");
+                line.Append(CultureInfo.InvariantCulture, $"| {r.Contender} | {Time(r.MedianNs)} | {Time(r.MeanNs)} | {Bytes(r.Bytes)} |");
                 if (streaming)
                 {
-                    line.Append(CultureInfo.InvariantCulture, $" {Time(r.MeanNs / CannedResponses.StreamChunks)} | {(r.Bytes is { } b ? Bytes(b / CannedResponses.StreamChunks) : "n/a")} |");
+                    line.Append(CultureInfo.InvariantCulture, $" {Time(r.MedianNs / CannedResponses.StreamChunks)} | {(r.Bytes is { } b ? Bytes(b / (double)CannedResponses.StreamChunks) : "n/a")} |");
                 }
 
-                line.Append(CultureInfo.InvariantCulture, $" {Ratio(r.MeanNs, azure.MeanNs)} | {Ratio(r.Bytes, azure.Bytes)} | {Ratio(r.MeanNs, floor.MeanNs)} | {Ratio(r.Bytes, floor.Bytes)} |");
+                line.Append(CultureInfo.InvariantCulture, $" {Ratio(r.MedianNs, azure.MedianNs)} | {Ratio(r.Bytes, azure.Bytes)} | {Ratio(r.MedianNs, floor.MedianNs)} | {Ratio(r.Bytes, floor.Bytes)} |");
                 sb.AppendLine(line.ToString());
             }
 
@@ -76,6 +76,8 @@ public static class RatioReport
         >= 1_000 => string.Create(CultureInfo.InvariantCulture, $"{ns / 1_000:F2} µs"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{ns:F0} ns"),
     };
+
+    private static string Bytes(double bytes) => Bytes((long?)Math.Round(bytes));
 
     private static string Bytes(long? bytes) => bytes switch
     {
