@@ -31,19 +31,25 @@ public sealed partial class AzureInferenceChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var includeUsage = _options.IncludeStreamUsage && !_streamOptionsRejected;
         var body = ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: true, includeUsage, out var hasExtraFields);
-        return StreamAsync(messages, options, body, hasExtraFields, includeUsage, cancellationToken);
+        return StreamAsync(messages, options, new StrongBox<PooledBufferWriter?>(body), hasExtraFields, includeUsage, cancellationToken);
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options,
-        ReadOnlyMemory<byte> body,
+        StrongBox<PooledBufferWriter?> firstBody,
         bool hasExtraFields,
         bool includeUsage,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var message = await StartStreamAsync(messages, options, body, hasExtraFields, includeUsage, cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamingResponseReader(message, Secret, NetworkTimeout, cancellationToken);
+        // The body written up front serves the first enumeration; another enumeration of the same sequence writes its own.
+        // Each goes back to the pool only after the message that sends it is disposed (with the reader, below).
+        var body = Interlocked.Exchange(ref firstBody.Value, null)
+            ?? ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: true, includeUsage, out hasExtraFields);
+        var request = new StreamRequest(body, hasExtraFields, includeUsage);
+        using var bodyOwner = request;
+        var message = await StartStreamAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamingResponseReader(message, Secret, _timeoutFactory ??= NetworkTimeout, cancellationToken);
         if (reader.IsJsonBody)
         {
             // The server ignored "stream": answer the whole completion as updates rather than fail.
@@ -63,18 +69,16 @@ public sealed partial class AzureInferenceChatClient
     }
 
     /// <summary>Sends the streaming request; on a rejection of <c>stream_options</c> remembers it and sends once more without.</summary>
-    private async Task<HttpMessage> StartStreamAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options, ReadOnlyMemory<byte> body, bool hasExtraFields, bool includeUsage, CancellationToken cancellationToken)
+    private async Task<HttpMessage> StartStreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, StreamRequest request, CancellationToken cancellationToken)
     {
-        if (includeUsage && _streamOptionsRejected)
+        if (request.IncludeUsage && _streamOptionsRejected)
         {
-            body = ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: true, includeStreamUsage: false, out hasExtraFields);
-            includeUsage = false;
+            request.Replace(ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: true, includeStreamUsage: false, out var extra), extra, includeUsage: false);
         }
 
         while (true)
         {
-            var message = CreateMessage(body, hasExtraFields, stream: true);
+            var message = CreateMessage(request.Body.WrittenMemory, request.HasExtraFields, stream: true);
             try
             {
                 await SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -86,14 +90,12 @@ public sealed partial class AzureInferenceChatClient
 
                 await BufferErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
                 var error = ServiceErrorReader.FromErrorResponse(response, Secret);
-                if (!includeUsage || !RejectsStreamOptions(error))
+                if (!request.IncludeUsage || !RejectsStreamOptions(error))
                 {
                     throw error;
                 }
 
                 _streamOptionsRejected = true;
-                includeUsage = false;
-                body = ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: true, includeStreamUsage: false, out hasExtraFields);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -106,8 +108,29 @@ public sealed partial class AzureInferenceChatClient
                 throw;
             }
 
-            message.Dispose();
+            message.Dispose(); // before its body is replaced (and returned to the pool)
+            request.Replace(ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: true, includeStreamUsage: false, out var hasExtraFields), hasExtraFields, includeUsage: false);
         }
+    }
+
+    /// <summary>The body of a streaming request and how it was written; owns the pooled body.</summary>
+    private sealed class StreamRequest(PooledBufferWriter body, bool hasExtraFields, bool includeUsage) : IDisposable
+    {
+        public PooledBufferWriter Body { get; private set; } = body;
+
+        public bool HasExtraFields { get; private set; } = hasExtraFields;
+
+        public bool IncludeUsage { get; private set; } = includeUsage;
+
+        public void Replace(PooledBufferWriter body, bool hasExtraFields, bool includeUsage)
+        {
+            Body.Dispose();
+            Body = body;
+            HasExtraFields = hasExtraFields;
+            IncludeUsage = includeUsage;
+        }
+
+        public void Dispose() => Body.Dispose();
     }
 
     /// <summary>Tells whether an error says the endpoint does not accept <c>stream_options</c>; shared with <see cref="OpenAIV1ChatClient"/>.</summary>

@@ -36,6 +36,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     private readonly ChatClientMetadata _metadata;
     private readonly AzureKeyCredential? _keyCredential;
     private volatile bool _streamOptionsRejected;
+    private Func<Exception, TimeoutException>? _timeoutFactory; // one delegate per client, not per stream
 
     /// <summary>Initializes a client with default options that authenticates with an API key.</summary>
     /// <param name="endpoint">The endpoint, e.g. <c>https://res.services.ai.azure.com/models</c>; a trailing <c>/</c> is removed.</param>
@@ -168,8 +169,8 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var body = ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: false, includeStreamUsage: false, out var hasExtraFields);
-        using var message = CreateMessage(body, hasExtraFields, stream: false);
+        using var body = ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: false, includeStreamUsage: false, out var hasExtraFields);
+        using var message = CreateMessage(body.WrittenMemory, hasExtraFields, stream: false); // disposed before the body it reads
         await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var response = message.Response;
         if (response.Status is < 200 or >= 300)

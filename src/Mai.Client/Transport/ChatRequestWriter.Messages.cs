@@ -19,10 +19,21 @@ internal static partial class ChatRequestWriter
             count++;
         }
 
-        foreach (var message in messages)
+        if (messages is IList<ChatMessage> list)
         {
-            ArgumentNullException.ThrowIfNull(message, nameof(messages));
-            count += WriteMessage(writer, message);
+            foreach (var message in ListItems.Of(list))
+            {
+                ArgumentNullException.ThrowIfNull(message, nameof(messages));
+                count += WriteMessage(writer, message);
+            }
+        }
+        else
+        {
+            foreach (var message in messages)
+            {
+                ArgumentNullException.ThrowIfNull(message, nameof(messages));
+                count += WriteMessage(writer, message);
+            }
         }
 
         if (count == 0)
@@ -37,7 +48,7 @@ internal static partial class ChatRequestWriter
     private static int WriteMessage(Utf8JsonWriter writer, ChatMessage message)
     {
         var written = 0;
-        foreach (var content in message.Contents)
+        foreach (var content in ListItems.Of(message.Contents))
         {
             if (content is FunctionResultContent result)
             {
@@ -64,7 +75,7 @@ internal static partial class ChatRequestWriter
 
         var hasMedia = false;
         var textParts = 0;
-        foreach (var content in message.Contents)
+        foreach (var content in ListItems.Of(message.Contents))
         {
             if (content is TextContent)
             {
@@ -105,7 +116,7 @@ internal static partial class ChatRequestWriter
     private static int WriteAssistant(Utf8JsonWriter writer, ChatMessage message, bool hadResults)
     {
         var text = ConcatText(message); // TextReasoningContent is never sent back (Microsoft's guidance for reasoning models)
-        var hasCalls = message.Contents.Any(c => c is FunctionCallContent);
+        var hasCalls = HasFunctionCall(message.Contents);
         if (!hasCalls && text.Length == 0 && hadResults)
         {
             return 0;
@@ -121,7 +132,7 @@ internal static partial class ChatRequestWriter
         if (hasCalls)
         {
             writer.WriteStartArray("tool_calls"u8);
-            foreach (var content in message.Contents)
+            foreach (var content in ListItems.Of(message.Contents))
             {
                 if (content is FunctionCallContent call)
                 {
@@ -152,10 +163,23 @@ internal static partial class ChatRequestWriter
         return 1;
     }
 
+    private static bool HasFunctionCall(IList<AIContent> contents)
+    {
+        foreach (var content in ListItems.Of(contents))
+        {
+            if (content is FunctionCallContent)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void WriteParts(Utf8JsonWriter writer, ChatMessage message)
     {
         writer.WriteStartArray();
-        foreach (var content in message.Contents)
+        foreach (var content in ListItems.Of(message.Contents))
         {
             switch (content)
             {
@@ -203,7 +227,7 @@ internal static partial class ChatRequestWriter
     {
         string? single = null;
         StringBuilder? sb = null;
-        foreach (var content in message.Contents)
+        foreach (var content in ListItems.Of(message.Contents))
         {
             if (content is TextContent { Text: { Length: > 0 } text })
             {

@@ -53,13 +53,28 @@ internal static partial class ChatRequestWriter
     /// <param name="stream">Whether to write <c>"stream": true</c>.</param>
     /// <param name="includeStreamUsage">Whether to write <c>stream_options</c> (streaming only).</param>
     /// <param name="hasExtraFields">Set when a field outside the Azure AI Model Inference spec was written (needs <c>extra-parameters</c>).</param>
-    /// <returns>The UTF-8 JSON body.</returns>
+    /// <returns>The UTF-8 JSON body in a pooled buffer; dispose it once the request that sends it is disposed.</returns>
     /// <exception cref="ArgumentException">An additional property collides with a modelled field, or there are no messages to send.</exception>
-    public static ReadOnlyMemory<byte> Write(
+    public static PooledBufferWriter Write(
         IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool stream, bool includeStreamUsage, out bool hasExtraFields)
     {
         ValidateAdditionalProperties(options);
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        var buffer = new PooledBufferWriter(1024);
+        try
+        {
+            WriteBody(buffer, messages, options, defaultModelId, stream, includeStreamUsage, out hasExtraFields);
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    private static void WriteBody(
+        PooledBufferWriter buffer, IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool stream, bool includeStreamUsage, out bool hasExtraFields)
+    {
         using var writer = new Utf8JsonWriter(buffer, s_writerOptions);
         hasExtraFields = false;
         var modelId = options?.ModelId ?? defaultModelId;
@@ -181,7 +196,6 @@ internal static partial class ChatRequestWriter
 
         writer.WriteEndObject();
         writer.Flush();
-        return buffer.WrittenMemory;
     }
 
     /// <summary>Tells whether the output limit goes in <c>max_completion_tokens</c>: by the caller's flag, else for o1/o3/o4/gpt-5 models.</summary>
@@ -282,7 +296,7 @@ internal static partial class ChatRequestWriter
         }
 
         var wrote = false;
-        foreach (var tool in tools)
+        foreach (var tool in ListItems.Of(tools))
         {
             if (tool is not AIFunctionDeclaration function)
             {

@@ -4,11 +4,14 @@ namespace Mai.Client.Transport;
 
 /// <summary>
 /// Splits a response stream into lines (LF or CRLF) inside one pooled buffer, without a string per line. <see cref="Line"/> is valid
-/// until the next <see cref="ReadLineAsync"/>. The buffer grows only when a single line is longer than it.
+/// until the next <see cref="ReadLineAsync"/>, <see cref="TryReadLine"/> or <see cref="FillAsync"/>. The buffer grows only when a
+/// single line is longer than it, and is only held while there is data in it.
 /// </summary>
 internal sealed class SseLineReader : IDisposable
 {
-    private const int InitialSize = 16 * 1024;
+    // One event is usually well under 1 KB; a 4 KB start keeps an open stream small (thousands may be open at once) and grows
+    // only for a longer line.
+    private const int InitialSize = 4 * 1024;
 
     private readonly Stream _stream;
     private byte[] _buffer;
@@ -20,7 +23,7 @@ internal sealed class SseLineReader : IDisposable
     public SseLineReader(Stream stream)
     {
         _stream = stream;
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        _buffer = []; // rented on the first read
     }
 
     /// <summary>Gets the current line, without its line terminator.</summary>
@@ -29,48 +32,87 @@ internal sealed class SseLineReader : IDisposable
     /// <summary>Reads the next line; false at the end of the stream.</summary>
     public async ValueTask<bool> ReadLineAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        while (!TryReadLine())
         {
-            var newline = _buffer.AsSpan(_scanned, _end - _scanned).IndexOf((byte)'\n');
-            if (newline >= 0)
+            if (!await FillAsync(cancellationToken).ConfigureAwait(false))
             {
-                var lineEnd = _scanned + newline;
-                var length = lineEnd - _start;
-                if (length > 0 && _buffer[lineEnd - 1] == (byte)'\r')
-                {
-                    length--;
-                }
-
-                Line = _buffer.AsMemory(_start, length);
-                _start = _scanned = lineEnd + 1;
-                return true;
-            }
-
-            _scanned = _end;
-            if (_eof)
-            {
-                if (_end > _start)
-                {
-                    Line = _buffer.AsMemory(_start, _end - _start); // a last line without a terminator
-                    _start = _scanned = _end;
-                    return true;
-                }
-
-                Line = default;
                 return false;
             }
-
-            MakeRoom();
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                _eof = true;
-            }
-            else
-            {
-                _end += read;
-            }
         }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the next complete line already in the buffer, without awaiting: the hot path, since one network read usually holds many
+    /// events. False when more data must be read first (<see cref="FillAsync"/>); at the end of the stream it yields the last
+    /// unterminated line, if any.
+    /// </summary>
+    public bool TryReadLine()
+    {
+        var newline = _buffer.AsSpan(_scanned, _end - _scanned).IndexOf((byte)'\n');
+        if (newline >= 0)
+        {
+            var lineEnd = _scanned + newline;
+            var length = lineEnd - _start;
+            if (length > 0 && _buffer[lineEnd - 1] == (byte)'\r')
+            {
+                length--;
+            }
+
+            Line = _buffer.AsMemory(_start, length);
+            _start = _scanned = lineEnd + 1;
+            return true;
+        }
+
+        _scanned = _end;
+        if (_eof && _end > _start)
+        {
+            Line = _buffer.AsMemory(_start, _end - _start); // a last line without a terminator
+            _start = _scanned = _end;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads more of the stream into the buffer; false when the stream has ended and nothing is left to read.</summary>
+    /// <remarks>
+    /// When no partial line is pending, the buffer goes back to the pool and a zero-byte read waits for the network first: an open
+    /// stream that is waiting for its next chunk (a reasoning model can think for minutes) then holds no buffer at all, which is what
+    /// keeps thousands of concurrent streams small. Streams that do not support zero-byte reads simply return at once.
+    /// </remarks>
+    public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        if (_eof)
+        {
+            Line = default;
+            return false;
+        }
+
+        if (_start == _end && _buffer.Length > 0)
+        {
+            ReturnBuffer();
+            await _stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        }
+
+        MakeRoom();
+        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            _eof = true;
+        }
+        else
+        {
+            _end += read;
+        }
+
+        return true;
     }
 
     private void MakeRoom()
@@ -93,11 +135,14 @@ internal sealed class SseLineReader : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => ReturnBuffer();
+
+    private void ReturnBuffer()
     {
         var buffer = _buffer;
         _buffer = [];
         _start = _end = _scanned = 0;
+        Line = default;
         if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);

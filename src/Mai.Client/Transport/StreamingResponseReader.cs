@@ -78,21 +78,38 @@ internal sealed class StreamingResponseReader : IDisposable
     }
 
     /// <summary>Returns the next update, or <see langword="null"/> at the end of the stream.</summary>
-    public async ValueTask<ChatResponseUpdate?> ReadNextAsync()
+    /// <remarks>
+    /// Events already buffered are parsed synchronously (no state machine per chunk); the stream is only awaited when the buffer
+    /// holds no complete line.
+    /// </remarks>
+    public ValueTask<ChatResponseUpdate?> ReadNextAsync()
+    {
+        while (!_finished && _lines.TryReadLine())
+        {
+            if (HandleLine() is { } update)
+            {
+                return new ValueTask<ChatResponseUpdate?>(update);
+            }
+        }
+
+        return _finished ? default : ReadNextSlowAsync();
+    }
+
+    private async ValueTask<ChatResponseUpdate?> ReadNextSlowAsync()
     {
         while (!_finished)
         {
-            bool hasLine;
+            bool more;
             try
             {
-                hasLine = await _lines.ReadLineAsync(_cancellationToken).ConfigureAwait(false);
+                more = await _lines.FillAsync(_cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Map(ex) is { } mapped)
             {
                 throw mapped;
             }
 
-            if (!hasLine)
+            if (!more)
             {
                 _finished = true;
                 if (!_sawDone && !_sawFinish)
@@ -104,44 +121,53 @@ internal sealed class StreamingResponseReader : IDisposable
                 return Finish();
             }
 
-            var line = _lines.Line.Span;
-            if (line.Length < 5 || !line.StartsWith("data:"u8))
+            while (!_finished && _lines.TryReadLine())
             {
-                continue; // blank separator, ": keep-alive" comment, event:/id:/retry: fields
-            }
-
-            var data = line[5..].Trim((byte)' ');
-            if (data.SequenceEqual("[DONE]"u8))
-            {
-                _sawDone = true;
-                _finished = true;
-                return Finish();
-            }
-
-            _events++;
-            try
-            {
-                _parser.Parse(data);
-            }
-            catch (JsonException ex)
-            {
-                DetachStream(data);
-                throw ServiceErrorReader.InvalidResponse(_response, $"stream event {_events} was not valid JSON", ex, _secret);
-            }
-
-            if (_parser.HasError)
-            {
-                DetachStream(data);
-                throw ServiceErrorReader.FromStreamErrorEvent(_response, data, _secret);
-            }
-
-            if (MapChunk() is { } update)
-            {
-                return update;
+                if (HandleLine() is { } update)
+                {
+                    return update;
+                }
             }
         }
 
         return null;
+    }
+
+    /// <summary>Handles one line: returns the update it produced, or null (separator, comment, a chunk with nothing to show, or the end).</summary>
+    private ChatResponseUpdate? HandleLine()
+    {
+        var line = _lines.Line.Span;
+        if (line.Length < 5 || !line.StartsWith("data:"u8))
+        {
+            return null; // blank separator, ": keep-alive" comment, event:/id:/retry: fields
+        }
+
+        var data = line[5..].Trim((byte)' ');
+        if (data.SequenceEqual("[DONE]"u8))
+        {
+            _sawDone = true;
+            _finished = true;
+            return Finish();
+        }
+
+        _events++;
+        try
+        {
+            _parser.Parse(data);
+        }
+        catch (JsonException ex)
+        {
+            DetachStream(data);
+            throw ServiceErrorReader.InvalidResponse(_response, $"stream event {_events} was not valid JSON", ex, _secret);
+        }
+
+        if (_parser.HasError)
+        {
+            DetachStream(data);
+            throw ServiceErrorReader.FromStreamErrorEvent(_response, data, _secret);
+        }
+
+        return MapChunk();
     }
 
     private ChatResponseUpdate? MapChunk()
@@ -156,15 +182,16 @@ internal sealed class StreamingResponseReader : IDisposable
             return null; // prompt_filter_results or usage-only chunk
         }
 
+        // Most chunks carry one delta: size the list for it (a default list would allocate room for four).
         List<AIContent>? contents = null;
         if (!string.IsNullOrEmpty(_parser.Reasoning))
         {
-            (contents ??= []).Add(new TextReasoningContent(_parser.Reasoning));
+            (contents ??= new List<AIContent>(1)).Add(new TextReasoningContent(_parser.Reasoning));
         }
 
         if (!string.IsNullOrEmpty(_parser.Content))
         {
-            (contents ??= []).Add(new TextContent(_parser.Content));
+            (contents ??= new List<AIContent>(1)).Add(new TextContent(_parser.Content));
         }
 
         if (!string.IsNullOrEmpty(_parser.Refusal))

@@ -30,7 +30,7 @@ public sealed partial class OpenAIV1ChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var includeUsage = _options.IncludeStreamUsage && !_streamOptionsRejected;
-        var body = ChatRequestWriter.Write(messages, options, _defaultModelId, stream: true, includeUsage, out _);
+        var body = WriteBody(messages, options, _defaultModelId, stream: true, includeUsage, out _);
         return StreamAsync(messages, options, body, includeUsage, cancellationToken);
     }
 
@@ -67,7 +67,7 @@ public sealed partial class OpenAIV1ChatClient
     {
         if (includeUsage && _streamOptionsRejected)
         {
-            body = ChatRequestWriter.Write(messages, options, _defaultModelId, stream: true, includeStreamUsage: false, out _);
+            body = WriteBody(messages, options, _defaultModelId, stream: true, includeStreamUsage: false, out _);
             includeUsage = false;
         }
 
@@ -92,7 +92,7 @@ public sealed partial class OpenAIV1ChatClient
 
                 _streamOptionsRejected = true;
                 includeUsage = false;
-                body = ChatRequestWriter.Write(messages, options, _defaultModelId, stream: true, includeStreamUsage: false, out _);
+                body = WriteBody(messages, options, _defaultModelId, stream: true, includeStreamUsage: false, out _);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {

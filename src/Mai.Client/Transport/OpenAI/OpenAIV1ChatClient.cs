@@ -152,7 +152,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var body = ChatRequestWriter.Write(messages, options, _defaultModelId, stream: false, includeStreamUsage: false, out _);
+        var body = WriteBody(messages, options, _defaultModelId, stream: false, includeStreamUsage: false, out _);
         using var message = CreateMessage(body, stream: false, cancellationToken);
         await SendAsync(message, cancellationToken).ConfigureAwait(false);
         var response = TakeBufferedResponse(message);
@@ -205,5 +205,13 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
             throw new ArgumentException(
                 $"OpenAIV1ChatClientOptions.{name} cannot be applied to a caller-built OpenAIClient; configure that client's options instead.", name);
         }
+    }
+
+    /// <summary>Writes the request body and copies it out of the pooled buffer: the System.ClientModel message keeps the
+    /// body for its whole life, so the pool cannot have it back earlier.</summary>
+    private static ReadOnlyMemory<byte> WriteBody(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool stream, bool includeStreamUsage, out bool hasExtraFields)
+    {
+        using var writer = ChatRequestWriter.Write(messages, options, defaultModelId, stream, includeStreamUsage, out hasExtraFields);
+        return writer.WrittenMemory.ToArray();
     }
 }
