@@ -62,10 +62,13 @@ internal sealed class UsageCommand(CliEnvironment environment) : Command<UsageSe
         if (calls.Count > 0)
         {
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var column in (string[])[settings.Grouping.ToString().ToLowerInvariant(), "calls", "input", "output", "reasoning", "cached", "total", "cost"])
+            table.AddColumn(settings.Grouping.ToString().ToLowerInvariant());
+            foreach (var column in (string[])["calls", "input", "output", "reasoning", "cached", "total"])
             {
-                table.AddColumn(column == "cost" || column == settings.Grouping.ToString().ToLowerInvariant() ? new TableColumn(column) : new TableColumn(column).RightAligned());
+                table.AddColumn(new TableColumn(column).RightAligned());
             }
+
+            table.AddColumn("cost");
 
             var rows = UsageSummary.Group(calls, settings.Grouping, zone);
             foreach (var row in rows.Append(UsageSummary.Sum("total", calls)))

@@ -11,7 +11,7 @@ internal static class ConsoleEmulatorModels
     public static IReadOnlyList<EmulatedModel> Paced { get; } =
     [
         EmulatedModel.MaiThinking1 with { TimeToFirstToken = TimeSpan.FromMilliseconds(120), TokensPerSecond = 1_500, AnswerWords = 60, ReasoningWords = 40 },
-        EmulatedModel.DeepSeekR1 with { TimeToFirstToken = TimeSpan.FromMilliseconds(220), TokensPerSecond = 900, AnswerWords = 80, ReasoningWords = 90 },
+        EmulatedModel.DeepSeekR1 with { TimeToFirstToken = TimeSpan.FromMilliseconds(200), TokensPerSecond = 1_200, AnswerWords = 55, ReasoningWords = 60 },
         EmulatedModel.Gpt4o with { TimeToFirstToken = TimeSpan.FromMilliseconds(60), TokensPerSecond = 2_500, AnswerWords = 50 },
         EmulatedModel.O3Mini with { TimeToFirstToken = TimeSpan.FromMilliseconds(300), TokensPerSecond = 2_000, AnswerWords = 45, ReasoningWords = 70 },
         EmulatedModel.MistralSmall with { TimeToFirstToken = TimeSpan.FromMilliseconds(40), TokensPerSecond = 3_000, AnswerWords = 35 },
