@@ -122,6 +122,7 @@ internal sealed class ChatSession(CliEnvironment environment, ClientFactory fact
             var result = await StreamRenderer.RenderAsync(_client!.StreamAsync(_history, options, cancellationToken), _console, cancellationToken).ConfigureAwait(false);
             _usage.Add(result);
             _history.Add(new ChatMessage(ChatRole.Assistant, result.Answer));
+            _console.WriteLine();
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

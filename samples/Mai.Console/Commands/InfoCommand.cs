@@ -36,6 +36,10 @@ internal sealed class InfoCommand(CliEnvironment environment) : AsyncCommand<Inf
                 Row(grid, "served model", info.ModelName ?? "?");
                 Row(grid, "model type", info.ModelType ?? "?");
                 Row(grid, "provider", info.ProviderName ?? "?");
+                if (connection.Model is { } model && info.ModelName is { } served && !served.Equals(model, StringComparison.OrdinalIgnoreCase))
+                {
+                    Row(grid, "note", $"the endpoint names {served}, not {model}: a multi-model endpoint reports its default model");
+                }
             }
             else
             {

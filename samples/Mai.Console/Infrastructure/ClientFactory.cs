@@ -89,7 +89,7 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
         return new ModelConnection
         {
             Model = model ?? EmulatedModel,
-            EndpointSource = "the embedded emulator (no endpoint configured)",
+            EndpointSource = "the embedded emulator: no endpoint is configured",
             AuthKind = "api-key (the emulator's own)",
             IsEmulated = true,
         };
