@@ -22,6 +22,7 @@ internal static class SvgCharts
         var max = NiceCeiling(rows.SelectMany(r => r.Values).DefaultIfEmpty(0).Max());
         var height = Top + (rows.Count * RowHeight) + AxisHeight;
         var svg = Start(title, height);
+        Axis(svg, max, height, unit);
         for (var i = 0; i < rows.Count; i++)
         {
             var (label, values) = rows[i];
@@ -51,7 +52,6 @@ internal static class SvgCharts
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{F(X(p95, max))}\" x2=\"{F(X(p95, max))}\" y1=\"{F(y + 5)}\" y2=\"{F(y + RowHeight - 5)}\" stroke=\"#222\" stroke-width=\"1.5\" stroke-dasharray=\"3 2\"><title>p95 {F(p95)} {unit}</title></line>");
         }
 
-        Axis(svg, max, height, unit);
         return svg.Append("</svg>").ToString();
     }
 
@@ -61,6 +61,7 @@ internal static class SvgCharts
         var max = NiceCeiling(rows.Select(r => r.Value ?? 0).DefaultIfEmpty(0).Max());
         var height = Top + (rows.Count * RowHeight) + AxisHeight;
         var svg = Start(title, height);
+        Axis(svg, max, height, unit);
         for (var i = 0; i < rows.Count; i++)
         {
             var (label, value, text) = rows[i];
@@ -79,7 +80,6 @@ internal static class SvgCharts
             }
         }
 
-        Axis(svg, max, height, unit);
         return svg.Append("</svg>").ToString();
     }
 
