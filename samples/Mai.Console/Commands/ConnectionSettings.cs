@@ -40,7 +40,7 @@ internal class ConnectionSettings : CommandSettings
     public double? TimeoutSeconds { get; init; }
 
     [CommandOption("--fallback <SPEC>")]
-    [Description("An extra deployment tried when the primary fails or throttles: endpoint=URL,model=NAME[,key=KEY][,name=NAME]. Repeatable.")]
+    [Description("An extra deployment tried when the primary fails or throttles: endpoint=URL,model=NAME[[,key=KEY]][[,name=NAME]]. Repeatable.")]
     public string[] Fallbacks { get; init; } = [];
 
     [CommandOption("--budget-tokens <N>")]
