@@ -23,6 +23,10 @@ internal static class MaiCli
                 ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
             });
             config.AddCommand<AskCommand>("ask").WithDescription("Ask one question; the answer streams, reasoning shown apart.");
+            config.AddCommand<ChatCommand>("chat").WithDescription("Chat: turns from stdin (typed or piped), /usage /reset /model NAME /exit; history kept within the context window.");
+            config.AddCommand<CompareCommand>("compare").WithDescription("Run the same prompts against several models: latency p50/p95, speed, tokens, cost, errors, pass rate; --out .md/.csv/.json/.html.");
+            config.AddCommand<UsageCommand>("usage").WithDescription("Tokens and cost of every recorded call, by model, day or month, and this month's projected spend.");
+            config.AddCommand<InfoCommand>("info").WithDescription("The settings in force (endpoint host, model, auth kind; never the key) and what the endpoint says it serves.");
         });
         return app.RunAsync(args, cancellationToken);
     }

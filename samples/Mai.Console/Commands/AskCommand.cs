@@ -11,7 +11,7 @@ internal sealed class AskCommand(CliEnvironment environment) : AsyncCommand<AskS
 {
     public override async Task<int> ExecuteAsync(CommandContext context, AskSettings settings, CancellationToken cancellationToken)
     {
-        await using var factory = new ClientFactory(environment);
+        await using var factory = new ClientFactory(environment, "ask");
         try
         {
             using var client = await factory.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
@@ -92,43 +92,8 @@ internal sealed class AskCommand(CliEnvironment environment) : AsyncCommand<AskS
         return result ?? throw new InvalidOperationException("The stream ended without a result.");
     }
 
-    private static async Task<MaiResult> StreamToConsoleAsync(MaiClient client, string prompt, ChatOptions options, IAnsiConsole console, CancellationToken cancellationToken)
-    {
-        var section = MaiUpdateKind.Completed;
-        await foreach (var update in client.StreamAsync(prompt, options, cancellationToken).ConfigureAwait(false))
-        {
-            switch (update.Kind)
-            {
-                case MaiUpdateKind.Reasoning:
-                    if (section != MaiUpdateKind.Reasoning)
-                    {
-                        console.MarkupLine("[grey italic]Thinking…[/]");
-                        section = MaiUpdateKind.Reasoning;
-                    }
-
-                    console.Markup($"[grey]{Markup.Escape(update.Text)}[/]");
-                    break;
-                case MaiUpdateKind.Answer:
-                    if (section == MaiUpdateKind.Reasoning)
-                    {
-                        console.WriteLine();
-                        console.WriteLine();
-                    }
-
-                    section = MaiUpdateKind.Answer;
-                    console.Write(new Text(update.Text));
-                    break;
-                case MaiUpdateKind.ToolCall:
-                    console.MarkupLine($"[yellow]tool call: {Markup.Escape(update.ToolCall?.Name ?? "?")}[/]");
-                    break;
-                case MaiUpdateKind.Completed:
-                    console.WriteLine();
-                    return update.Result!;
-            }
-        }
-
-        throw new InvalidOperationException("The stream ended without a result.");
-    }
+    private static Task<MaiResult> StreamToConsoleAsync(MaiClient client, string prompt, ChatOptions options, IAnsiConsole console, CancellationToken cancellationToken) =>
+        StreamRenderer.RenderAsync(client.StreamAsync(prompt, options, cancellationToken), console, cancellationToken);
 
     private static void WriteWhole(IAnsiConsole console, MaiResult result)
     {

@@ -19,6 +19,18 @@ internal class ConnectionSettings : CommandSettings
     [Description("Model or deployment name (or AZURE_AI_CHAT_MODEL).")]
     public string? Model { get; init; }
 
+    [CommandOption("--model-endpoint <NAME=URL>")]
+    [Description("Send calls for model NAME to URL (or MAI_MODELS__NAME__ENDPOINT). Repeatable. Other models use --endpoint.")]
+    public string[] ModelEndpoints { get; init; } = [];
+
+    [CommandOption("--model-key <NAME=KEY>")]
+    [Description("API key for model NAME (or MAI_MODELS__NAME__KEY). Repeatable. A model with its own endpoint and no key of its own uses Entra ID.")]
+    public string[] ModelKeys { get; init; } = [];
+
+    [CommandOption("--db <PATH>")]
+    [Description("Usage database every call is recorded in (or MAI_USAGE_DB; default: <local app data>/mai/usage.db). 'none' records nothing.")]
+    public string? Database { get; init; }
+
     [CommandOption("--max-retries <N>")]
     [Description("Retries after the first attempt, across deployments (default 3).")]
     public int? MaxRetries { get; init; }
@@ -28,7 +40,7 @@ internal class ConnectionSettings : CommandSettings
     public double? TimeoutSeconds { get; init; }
 
     [CommandOption("--fallback <SPEC>")]
-    [Description("An extra deployment tried when the primary fails or throttles: endpoint=URL,model=NAME[,key=KEY][,name=NAME]. Repeatable.")]
+    [Description("An extra deployment tried when the primary fails or throttles: endpoint=URL,model=NAME[[,key=KEY]][[,name=NAME]]. Repeatable.")]
     public string[] Fallbacks { get; init; } = [];
 
     [CommandOption("--budget-tokens <N>")]

@@ -1,15 +1,21 @@
+using Mai.Emulator;
+
 namespace Mai.Console.Infrastructure;
 
 /// <summary>What the console reads from and writes to, injectable so every command runs in tests without a terminal.</summary>
 internal sealed class CliEnvironment
 {
-    public CliEnvironment(TextWriter output, TextWriter error, Func<string, string?> getEnvironmentVariable, TimeProvider? timeProvider = null)
+    public CliEnvironment(TextWriter output, TextWriter error, Func<string, string?> getEnvironmentVariable, TimeProvider? timeProvider = null, TextReader? input = null)
     {
         Output = output;
         Error = error;
         GetEnvironmentVariable = getEnvironmentVariable;
         TimeProvider = timeProvider ?? TimeProvider.System;
+        Input = input ?? TextReader.Null;
     }
+
+    /// <summary>Gets the reader for user input (stdin); <c>mai chat</c> reads its turns from it, typed or piped.</summary>
+    public TextReader Input { get; }
 
     /// <summary>Gets the writer for results (stdout).</summary>
     public TextWriter Output { get; }
@@ -23,11 +29,25 @@ internal sealed class CliEnvironment
     /// <summary>Gets the clock.</summary>
     public TimeProvider TimeProvider { get; }
 
-    /// <summary>Gets or sets whether results may use ANSI colours (true only for a real terminal).</summary>
+    /// <summary>Gets or sets whether results may use ANSI colours and live widgets (true only for a real terminal).</summary>
     public bool Interactive { get; init; }
 
-    public static CliEnvironment FromProcess() => new(System.Console.Out, System.Console.Error, Environment.GetEnvironmentVariable)
+    /// <summary>Gets or sets whether input comes from a person at a terminal (then <c>mai chat</c> shows a prompt).</summary>
+    public bool InteractiveInput { get; init; }
+
+    /// <summary>Gets or sets the folder of the default usage database (<c>usage.db</c>); <see langword="null"/> records nothing
+    /// unless <c>--db</c> or <c>MAI_USAGE_DB</c> names a file (in-process hosts and tests).</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Gets or sets the models the embedded emulator serves when no endpoint is configured.</summary>
+    /// <value>The default is <see cref="EmulatedModel.Defaults"/> without pacing; the real console uses <see cref="ConsoleEmulatorModels.Paced"/>.</value>
+    public IReadOnlyList<EmulatedModel> EmulatorModels { get; init; } = EmulatedModel.Defaults;
+
+    public static CliEnvironment FromProcess() => new(System.Console.Out, System.Console.Error, Environment.GetEnvironmentVariable, input: System.Console.In)
     {
         Interactive = !System.Console.IsOutputRedirected,
+        InteractiveInput = !System.Console.IsInputRedirected,
+        DataDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "mai"),
+        EmulatorModels = ConsoleEmulatorModels.Paced,
     };
 }

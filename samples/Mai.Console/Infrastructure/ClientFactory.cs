@@ -2,59 +2,159 @@ using Azure.Identity;
 using Mai.Client;
 using Mai.Client.Accounting;
 using Mai.Console.Commands;
+using Mai.Console.Usage;
 using Mai.Emulator;
 
 namespace Mai.Console.Infrastructure;
 
-/// <summary>Builds the <see cref="MaiClient"/> a command uses, from flags, then environment variables, then the embedded emulator.</summary>
-internal sealed class ClientFactory(CliEnvironment environment) : IAsyncDisposable
+/// <summary>
+/// The one place the console resolves its configuration: which endpoint and key each model uses (flags, then environment
+/// variables, then the embedded emulator), the pipeline flags, and the usage database every call is recorded in.
+/// </summary>
+/// <remarks>
+/// <para>Per model NAME: <c>--model-endpoint NAME=URL</c> / <c>--model-key NAME=KEY</c>, else <c>MAI_MODELS__NAME__ENDPOINT</c> /
+/// <c>MAI_MODELS__NAME__KEY</c> (NAME as typed, or with every character other than a letter or digit replaced by <c>_</c>),
+/// else the shared <c>--endpoint</c>/<c>AZURE_AI_CHAT_ENDPOINT</c> and <c>--key</c>/<c>AZURE_AI_CHAT_KEY</c>, else the emulator.
+/// A model with its own endpoint never gets the shared key (it would leak to another host): its own key, else Entra ID.</para>
+/// <para>Usage database: <c>--db PATH</c>, else <c>MAI_USAGE_DB</c>, else <see cref="CliEnvironment.DataDirectory"/>/usage.db; <c>none</c> turns recording off.</para>
+/// </remarks>
+internal sealed class ClientFactory(CliEnvironment environment, string command = "ask") : IAsyncDisposable
 {
     public const string EndpointVariable = "AZURE_AI_CHAT_ENDPOINT";
     public const string KeyVariable = "AZURE_AI_CHAT_KEY";
     public const string ModelVariable = "AZURE_AI_CHAT_MODEL";
+    public const string ModelsVariablePrefix = "MAI_MODELS__";
+    public const string UsageDatabaseVariable = "MAI_USAGE_DB";
     public const string EmulatedModel = "MAI-Thinking-1";
 
+    private readonly SemaphoreSlim _emulatorGate = new(1, 1);
     private MaiEmulator? _emulator;
+    private SqliteUsageSink? _sink;
+    private bool _sinkResolved;
 
-    /// <summary>Gets whether the client runs on the embedded emulator.</summary>
+    /// <summary>Gets whether a client of this factory runs on the embedded emulator.</summary>
     public bool IsEmulated => _emulator is not null;
 
-    public async Task<MaiClient> CreateAsync(ConnectionSettings settings, CancellationToken cancellationToken)
-    {
-        var endpoint = Blank(settings.Endpoint) ?? Blank(environment.GetEnvironmentVariable(EndpointVariable));
-        var key = Blank(settings.Key) ?? Blank(environment.GetEnvironmentVariable(KeyVariable));
-        var model = Blank(settings.Model) ?? Blank(environment.GetEnvironmentVariable(ModelVariable));
+    /// <summary>Gets the command name recorded with each call in the usage database.</summary>
+    public string Command => command;
 
-        var options = new MaiClientOptions { ApiVersion = settings.ApiVersion, TimeProvider = environment.TimeProvider };
-        if (endpoint is null)
+    public Task<MaiClient> CreateAsync(ConnectionSettings settings, CancellationToken cancellationToken) =>
+        CreateAsync(settings, model: null, configure: null, cancellationToken);
+
+    /// <summary>Builds a client for <paramref name="model"/> (or the configured default model) with its own endpoint and key.</summary>
+    public async Task<MaiClient> CreateAsync(ConnectionSettings settings, string? model, Action<MaiClientOptions>? configure, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(settings, model, cancellationToken).ConfigureAwait(false);
+        return CreateClient(settings, connection, configure);
+    }
+
+    /// <summary>Gets the model name in force when no model is named: <c>--model</c>, else <c>AZURE_AI_CHAT_MODEL</c>.</summary>
+    public string? DefaultModel(ConnectionSettings settings) => Blank(settings.Model) ?? Blank(environment.GetEnvironmentVariable(ModelVariable));
+
+    /// <summary>Resolves where <paramref name="model"/>'s calls go without starting anything (no emulator, no network).</summary>
+    public ModelConnection Resolve(ConnectionSettings settings, string? model)
+    {
+        model = Blank(model) ?? DefaultModel(settings);
+        var defaultEndpoint = Blank(settings.Endpoint) is { } flag ? (flag, "--endpoint") : Blank(environment.GetEnvironmentVariable(EndpointVariable)) is { } env ? (env, EndpointVariable) : default;
+        var defaultKey = Blank(settings.Key) is { } keyFlag ? (keyFlag, "--key") : Blank(environment.GetEnvironmentVariable(KeyVariable)) is { } keyEnv ? (keyEnv, KeyVariable) : default;
+
+        var ownEndpoint = model is null ? default : PerModel(settings.ModelEndpoints, "--model-endpoint", model, "ENDPOINT");
+        var ownKey = model is null ? default : PerModel(settings.ModelKeys, "--model-key", model, "KEY");
+
+        if (ownEndpoint.Value is not null)
         {
-            _emulator = await MaiEmulator.StartAsync(new MaiEmulatorOptions(), cancellationToken).ConfigureAwait(false);
-            options.Endpoint = _emulator.Endpoint;
-            options.ApiKey = _emulator.ApiKey;
-            options.Model = model ?? EmulatedModel;
-            await environment.Error.WriteLineAsync($"mai: no endpoint configured ({EndpointVariable} or --endpoint); using the embedded emulator at {_emulator.Endpoint} serving {options.Model}.").ConfigureAwait(false);
+            return new ModelConnection
+            {
+                Model = model,
+                Endpoint = ParseEndpoint(ownEndpoint.Value, ownEndpoint.Source),
+                ApiKey = ownKey.Value,
+                EndpointSource = ownEndpoint.Source,
+                AuthKind = ownKey.Value is null ? "Entra ID (DefaultAzureCredential)" : $"api-key from {ownKey.Source}",
+            };
+        }
+
+        if (defaultEndpoint.Item1 is not null)
+        {
+            var key = ownKey.Value is not null ? ownKey : (defaultKey.Item1, defaultKey.Item2);
+            return new ModelConnection
+            {
+                Model = model,
+                Endpoint = ParseEndpoint(defaultEndpoint.Item1, defaultEndpoint.Item2),
+                ApiKey = key.Item1,
+                EndpointSource = defaultEndpoint.Item2,
+                AuthKind = key.Item1 is null ? "Entra ID (DefaultAzureCredential)" : $"api-key from {key.Item2}",
+            };
+        }
+
+        return new ModelConnection
+        {
+            Model = model ?? EmulatedModel,
+            EndpointSource = "the embedded emulator: no endpoint is configured",
+            AuthKind = "api-key (the emulator's own)",
+            IsEmulated = true,
+        };
+    }
+
+    /// <summary>Resolves <paramref name="model"/> and, when it is emulated, starts the embedded emulator (once per factory).</summary>
+    public async Task<ModelConnection> ConnectAsync(ConnectionSettings settings, string? model, CancellationToken cancellationToken)
+    {
+        var connection = Resolve(settings, model);
+        if (!connection.IsEmulated)
+        {
+            return connection;
+        }
+
+        var emulator = await StartEmulatorAsync(connection.Model!, cancellationToken).ConfigureAwait(false);
+        return new ModelConnection
+        {
+            Model = connection.Model,
+            Endpoint = emulator.Endpoint,
+            ApiKey = emulator.ApiKey,
+            EndpointSource = connection.EndpointSource,
+            AuthKind = connection.AuthKind,
+            IsEmulated = true,
+        };
+    }
+
+    /// <summary>Builds a client for a connection, with the pipeline flags and the usage ledger applied.</summary>
+    public MaiClient CreateClient(ConnectionSettings settings, ModelConnection connection, Action<MaiClientOptions>? configure = null)
+    {
+        var options = new MaiClientOptions
+        {
+            ApiVersion = settings.ApiVersion,
+            TimeProvider = environment.TimeProvider,
+            Endpoint = connection.Endpoint ?? throw new InvalidOperationException("Connect the emulated model before creating its client."),
+            Model = connection.Model,
+        };
+        if (connection.ApiKey is not null)
+        {
+            options.ApiKey = connection.ApiKey;
         }
         else
         {
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
-            {
-                throw new ArgumentException($"The endpoint '{endpoint}' is not an absolute URL.");
-            }
+            options.Credential = new DefaultAzureCredential();
+        }
 
-            options.Endpoint = uri;
-            options.Model = model;
-            if (key is not null)
-            {
-                options.ApiKey = key;
-            }
-            else
-            {
-                options.Credential = new DefaultAzureCredential();
-            }
+        if (UsageSink(settings.Database) is { } sink)
+        {
+            options.Ledger = new UsageLedger([connection.IsEmulated ? sink.ForEmulated() : sink]);
         }
 
         ApplyPipelineSettings(settings, options);
+        configure?.Invoke(options);
         return new MaiClient(options);
+    }
+
+    /// <summary>Resolves the usage database path: <c>--db</c>, <c>MAI_USAGE_DB</c>, then the data directory; <see langword="null"/> for none.</summary>
+    public string? UsageDatabasePath(string? flag)
+    {
+        var path = Blank(flag) ?? Blank(environment.GetEnvironmentVariable(UsageDatabaseVariable));
+        if (path is null)
+        {
+            return environment.DataDirectory is { } dir ? Path.Combine(dir, "usage.db") : null;
+        }
+
+        return path.Equals("none", StringComparison.OrdinalIgnoreCase) || path.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : Path.GetFullPath(path);
     }
 
     internal static void ApplyPipelineSettings(ConnectionSettings settings, MaiClientOptions options)
@@ -129,7 +229,85 @@ internal sealed class ClientFactory(CliEnvironment environment) : IAsyncDisposab
         {
             await _emulator.DisposeAsync().ConfigureAwait(false);
         }
+
+        _sink?.Dispose();
+        _emulatorGate.Dispose();
     }
+
+    private async Task<MaiEmulator> StartEmulatorAsync(string model, CancellationToken cancellationToken)
+    {
+        await _emulatorGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_emulator is null)
+            {
+                var options = new MaiEmulatorOptions();
+                foreach (var emulated in environment.EmulatorModels)
+                {
+                    options.Models.Add(emulated);
+                }
+
+                _emulator = await MaiEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+                await environment.Error.WriteLineAsync($"mai: no endpoint configured ({EndpointVariable} or --endpoint); using the embedded emulator at {_emulator.Endpoint} serving {model}.").ConfigureAwait(false);
+            }
+
+            return _emulator;
+        }
+        finally
+        {
+            _emulatorGate.Release();
+        }
+    }
+
+    private SqliteUsageSink? UsageSink(string? flag)
+    {
+        if (!_sinkResolved)
+        {
+            _sinkResolved = true;
+            if (UsageDatabasePath(flag) is { } path)
+            {
+                _sink = SqliteUsageSink.Open(path, command);
+            }
+        }
+
+        return _sink;
+    }
+
+    /// <summary>A per-model value from its flag (<c>NAME=VALUE</c>, repeatable) or from <c>MAI_MODELS__NAME__SUFFIX</c>.</summary>
+    private (string? Value, string Source) PerModel(string[] specs, string flag, string model, string suffix)
+    {
+        for (var i = specs.Length - 1; i >= 0; i--)
+        {
+            var eq = specs[i].IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new ArgumentException($"{flag} '{specs[i].Split('=')[0]}…' must be NAME=VALUE.");
+            }
+
+            if (specs[i][..eq].Trim().Equals(model, StringComparison.OrdinalIgnoreCase) && Blank(specs[i][(eq + 1)..]) is { } value)
+            {
+                return (value, $"{flag} {model}");
+            }
+        }
+
+        foreach (var name in (string[])[model, Sanitize(model)])
+        {
+            var variable = $"{ModelsVariablePrefix}{name}__{suffix}";
+            if (Blank(environment.GetEnvironmentVariable(variable)) is { } value)
+            {
+                return (value, variable);
+            }
+        }
+
+        return (null, string.Empty);
+    }
+
+    private static string Sanitize(string model) => string.Concat(model.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
+
+    private static Uri ParseEndpoint(string value, string source) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new ArgumentException($"The endpoint '{value}' ({source}) is not an absolute http(s) URL.");
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,0 +1,50 @@
+using Mai.Console.Infrastructure;
+
+namespace Mai.Console.Tests.TestSupport;
+
+/// <summary>Runs <c>mai</c> in-process with its own writers, input, environment variables, clock and a throw-away data folder.</summary>
+internal static class Cli
+{
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(
+        string[] args,
+        Dictionary<string, string?>? environment = null,
+        string? input = null,
+        TimeProvider? time = null)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var stdin = new StringReader(input ?? string.Empty);
+        var env = environment ?? [];
+        var cli = new CliEnvironment(stdout, stderr, name => env.GetValueOrDefault(name), time, stdin);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));
+        var code = await MaiCli.RunAsync(args, cli, timeout.Token);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
+
+/// <summary>A temporary folder deleted after the test.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mai-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
