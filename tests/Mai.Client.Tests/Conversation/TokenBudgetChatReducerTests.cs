@@ -9,8 +9,8 @@ public class TokenBudgetChatReducerTests
 {
     private static readonly TokenEstimator Estimator = TokenEstimator.Default;
 
-    // The counting rule, restated independently of the reducer: 3 tokens of reply priming, then 3 per message plus its text.
-    private static int Cost(ChatMessage message) => 3 + Estimator.CountTokens(message.Text);
+    // The counting rule, restated independently of the reducer: 3 tokens of reply priming, then per message 3 plus its role and its text.
+    private static int Cost(ChatMessage message) => 3 + Estimator.CountTokens(message.Role.Value) + Estimator.CountTokens(message.Text);
 
     private static int Prompt(IEnumerable<ChatMessage> messages) => 3 + messages.Sum(Cost);
 

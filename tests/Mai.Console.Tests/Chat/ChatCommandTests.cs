@@ -62,8 +62,9 @@ public class ChatCommandTests
             lines);
         Assert.Contains("model: gpt-4o", lines);
         Assert.Contains("conversation reset (system message kept).", lines);
-        // Window 128,000 (the default for a real endpoint) minus 4,096 kept for the answer; "Be brief." is 3 + 3 tokens + 3 priming.
-        Assert.Contains("history: 1 message ≈ 9 of 123,904 prompt tokens", lines);
+        // Window 128,000 (the default for a real endpoint) minus 4,096 kept for the answer; the system message "Be brief." is
+        // 3 + 1 ("system") + 3 tokens of text, plus 3 of reply priming.
+        Assert.Contains("history: 1 message ≈ 10 of 123,904 prompt tokens", lines);
         Assert.Contains("Thinking…", stdout);
         Assert.DoesNotContain("<think>", stdout);
         Assert.Equal(["chat", "chat"], recorded.Select(r => r.Command));
