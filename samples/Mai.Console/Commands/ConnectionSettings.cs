@@ -2,6 +2,8 @@ using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
+using Mai.Console.Infrastructure;
+
 namespace Mai.Console.Commands;
 
 /// <summary>The flags every command that calls a model shares: where to send calls and how.</summary>
@@ -51,6 +53,10 @@ internal class ConnectionSettings : CommandSettings
     [Description("Refuse the call before sending if its reserved cost exceeds AMOUNT (in the price table's currency).")]
     public decimal? BudgetCost { get; init; }
 
+    [CommandOption("--transport <NAME>")]
+    [Description("azure-inference (default) or openai-v1 (the OpenAI SDK against /openai/v1).")]
+    public string? Transport { get; init; }
+
     [CommandOption("--api-version <VERSION>")]
     [Description("REST api-version to send (default: the transport's).")]
     public string? ApiVersion { get; init; }
@@ -60,6 +66,11 @@ internal class ConnectionSettings : CommandSettings
         if (MaxRetries is < 0 or > 100)
         {
             return ValidationResult.Error($"--max-retries must be between 0 and 100; it was {MaxRetries}.");
+        }
+
+        if (Transport is not null && ClientFactoryTransports.Parse(Transport) is null)
+        {
+            return ValidationResult.Error($"--transport must be azure-inference or openai-v1; it was '{Transport}'.");
         }
 
         if (TimeoutSeconds is <= 0)

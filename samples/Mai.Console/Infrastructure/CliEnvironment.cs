@@ -1,4 +1,5 @@
 using Mai.Emulator;
+using Microsoft.Extensions.Configuration;
 
 namespace Mai.Console.Infrastructure;
 
@@ -43,8 +44,13 @@ internal sealed class CliEnvironment
     /// <value>The default is <see cref="EmulatedModel.Defaults"/> without pacing; the real console uses <see cref="ConsoleEmulatorModels.Paced"/>.</value>
     public IReadOnlyList<EmulatedModel> EmulatorModels { get; init; } = EmulatedModel.Defaults;
 
-    public static CliEnvironment FromProcess() => new(System.Console.Out, System.Console.Error, Environment.GetEnvironmentVariable, input: System.Console.In)
+    /// <summary>Gets the configuration (appsettings.json, user secrets, environment variables); its <c>Mai</c> section configures
+    /// every client, below the command-line flags. Empty by default, so tests see only what they set.</summary>
+    public IConfiguration Configuration { get; init; } = new ConfigurationBuilder().Build();
+
+    public static CliEnvironment FromProcess(IConfiguration configuration) => new(System.Console.Out, System.Console.Error, Environment.GetEnvironmentVariable, input: System.Console.In)
     {
+        Configuration = configuration,
         Interactive = !System.Console.IsOutputRedirected,
         InteractiveInput = !System.Console.IsInputRedirected,
         DataDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "mai"),

@@ -1,5 +1,7 @@
 using Azure.Identity;
 using Mai.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Mai.Client.Accounting;
 using Mai.Console.Commands;
 using Mai.Console.Usage;
@@ -27,6 +29,11 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
     public const string UsageDatabaseVariable = "MAI_USAGE_DB";
     public const string EmulatedModel = "MAI-Thinking-1";
 
+    /// <summary>The configuration section every client is bound from (appsettings.json, user secrets, <c>Mai__…</c> variables).</summary>
+    public const string ConfigurationSection = "Mai";
+
+    private readonly List<ServiceProvider> _providers = [];
+
     private readonly SemaphoreSlim _emulatorGate = new(1, 1);
     private MaiEmulator? _emulator;
     private SqliteUsageSink? _sink;
@@ -49,14 +56,21 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
     }
 
     /// <summary>Gets the model name in force when no model is named: <c>--model</c>, else <c>AZURE_AI_CHAT_MODEL</c>.</summary>
-    public string? DefaultModel(ConnectionSettings settings) => Blank(settings.Model) ?? Blank(environment.GetEnvironmentVariable(ModelVariable));
+    public string? DefaultModel(ConnectionSettings settings) =>
+        Blank(settings.Model) ?? Blank(environment.GetEnvironmentVariable(ModelVariable)) ?? Blank(environment.Configuration[$"{ConfigurationSection}:Model"]);
 
     /// <summary>Resolves where <paramref name="model"/>'s calls go without starting anything (no emulator, no network).</summary>
     public ModelConnection Resolve(ConnectionSettings settings, string? model)
     {
         model = Blank(model) ?? DefaultModel(settings);
-        var defaultEndpoint = Blank(settings.Endpoint) is { } flag ? (flag, "--endpoint") : Blank(environment.GetEnvironmentVariable(EndpointVariable)) is { } env ? (env, EndpointVariable) : default;
-        var defaultKey = Blank(settings.Key) is { } keyFlag ? (keyFlag, "--key") : Blank(environment.GetEnvironmentVariable(KeyVariable)) is { } keyEnv ? (keyEnv, KeyVariable) : default;
+        var defaultEndpoint = Blank(settings.Endpoint) is { } flag ? (flag, "--endpoint")
+            : Blank(environment.GetEnvironmentVariable(EndpointVariable)) is { } env ? (env, EndpointVariable)
+            : Blank(environment.Configuration[$"{ConfigurationSection}:Endpoint"]) is { } configured ? (configured, $"configuration {ConfigurationSection}:Endpoint")
+            : default;
+        var defaultKey = Blank(settings.Key) is { } keyFlag ? (keyFlag, "--key")
+            : Blank(environment.GetEnvironmentVariable(KeyVariable)) is { } keyEnv ? (keyEnv, KeyVariable)
+            : Blank(environment.Configuration[$"{ConfigurationSection}:ApiKey"]) is { } keyConfigured ? (keyConfigured, $"configuration {ConfigurationSection}:ApiKey")
+            : default;
 
         var ownEndpoint = model is null ? default : PerModel(settings.ModelEndpoints, "--model-endpoint", model, "ENDPOINT");
         var ownKey = model is null ? default : PerModel(settings.ModelKeys, "--model-key", model, "KEY");
@@ -117,32 +131,57 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
     }
 
     /// <summary>Builds a client for a connection, with the pipeline flags and the usage ledger applied.</summary>
+    /// <remarks>The <c>Mai</c> configuration section is bound first (through <c>AddMaiClient</c>, which validates it and names
+    /// the bad key); the resolved connection and the flags are applied over it.</remarks>
     public MaiClient CreateClient(ConnectionSettings settings, ModelConnection connection, Action<MaiClientOptions>? configure = null)
     {
-        var options = new MaiClientOptions
+        var endpoint = connection.Endpoint ?? throw new InvalidOperationException("Connect the emulated model before creating its client.");
+        var sink = UsageSink(settings.Database);
+        var services = new ServiceCollection();
+        services.AddSingleton(environment.TimeProvider);
+        services.AddMaiClient(environment.Configuration.GetSection(ConfigurationSection), options =>
         {
-            ApiVersion = settings.ApiVersion,
-            TimeProvider = environment.TimeProvider,
-            Endpoint = connection.Endpoint ?? throw new InvalidOperationException("Connect the emulated model before creating its client."),
-            Model = connection.Model,
-        };
-        if (connection.ApiKey is not null)
+            options.TimeProvider = environment.TimeProvider;
+            if (settings.Transport is { } transport)
+            {
+                options.Transport = ClientFactoryTransports.Parse(transport)!.Value;
+            }
+
+            options.Endpoint = connection.IsEmulated ? ClientFactoryTransports.EmulatorEndpoint(endpoint, options.Transport) : endpoint;
+            options.Model = connection.Model;
+            options.ApiVersion = settings.ApiVersion ?? options.ApiVersion;
+            if (connection.ApiKey is not null)
+            {
+                options.ApiKey = connection.ApiKey;
+                options.Credential = null;
+            }
+            else
+            {
+                options.ApiKey = null;
+                options.Credential ??= new DefaultAzureCredential();
+            }
+
+            if (connection.IsEmulated)
+            {
+                // The embedded emulator serves its own models: fallbacks from the configuration point elsewhere.
+                options.Fallbacks.Clear();
+            }
+
+            if (sink is not null)
+            {
+                options.Ledger = new UsageLedger([connection.IsEmulated ? sink.ForEmulated() : sink]);
+            }
+
+            ApplyPipelineSettings(settings, options);
+            configure?.Invoke(options);
+        });
+        var provider = services.BuildServiceProvider();
+        lock (_providers)
         {
-            options.ApiKey = connection.ApiKey;
-        }
-        else
-        {
-            options.Credential = new DefaultAzureCredential();
+            _providers.Add(provider);
         }
 
-        if (UsageSink(settings.Database) is { } sink)
-        {
-            options.Ledger = new UsageLedger([connection.IsEmulated ? sink.ForEmulated() : sink]);
-        }
-
-        ApplyPipelineSettings(settings, options);
-        configure?.Invoke(options);
-        return new MaiClient(options);
+        return provider.GetRequiredService<MaiClient>();
     }
 
     /// <summary>Resolves the usage database path: <c>--db</c>, <c>MAI_USAGE_DB</c>, then the data directory; <see langword="null"/> for none.</summary>
@@ -225,6 +264,12 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _providers.Clear();
         if (_emulator is not null)
         {
             await _emulator.DisposeAsync().ConfigureAwait(false);

@@ -14,7 +14,7 @@ internal static class ErrorReporter
 
     public static int ExitCode(Exception exception) => exception switch
     {
-        ArgumentException => 2,
+        ArgumentException or Microsoft.Extensions.Options.OptionsValidationException => 2,
         BudgetExceededException => 3,
         OperationCanceledException => 130,
         _ => 1,
@@ -34,6 +34,7 @@ internal static class ErrorReporter
         TimeoutException e => $"error: timed out: {FirstLine(e.Message)}",
         OperationCanceledException => "cancelled.",
         ArgumentException e => $"error: {FirstLine(e.Message)}",
+        Microsoft.Extensions.Options.OptionsValidationException e => $"error: configuration: {FirstLine(string.Join(" ", e.Failures))}",
         _ => $"error: {exception.GetType().Name}: {FirstLine(exception.Message)}",
     };
 

@@ -9,13 +9,17 @@ internal static class Cli
         string[] args,
         Dictionary<string, string?>? environment = null,
         string? input = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Dictionary<string, string?>? configuration = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         using var stdin = new StringReader(input ?? string.Empty);
         var env = environment ?? [];
-        var cli = new CliEnvironment(stdout, stderr, name => env.GetValueOrDefault(name), time, stdin);
+        var cli = new CliEnvironment(stdout, stderr, name => env.GetValueOrDefault(name), time, stdin)
+        {
+            Configuration = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(new Microsoft.Extensions.Configuration.ConfigurationBuilder(), configuration ?? []).Build(),
+        };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         var code = await MaiCli.RunAsync(args, cli, timeout.Token);
