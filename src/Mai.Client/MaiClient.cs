@@ -14,7 +14,7 @@ namespace Mai.Client;
 /// The client is thread-safe and meant to be long-lived (one per application and configuration). Disposing it disposes the
 /// pipeline it built; a client passed in by the caller is owned by the caller.
 /// </remarks>
-public sealed class MaiClient : IDisposable
+public sealed partial class MaiClient : IDisposable
 {
     private readonly MaiClientOptions _options;
     private readonly TimeProvider _time;
@@ -153,13 +153,15 @@ public sealed class MaiClient : IDisposable
         var context = MaiCallContext.Get(options) ?? new MaiCallContext();
         var start = _time.GetTimestamp();
         TimeSpan? firstToken = null;
-        var updates = new List<ChatResponseUpdate>();
+        var builder = new StreamedResponseBuilder();
         await foreach (var update in ChatClient.GetStreamingResponseAsync(messages, MaiCallContext.Attach(options, context), cancellationToken).ConfigureAwait(false))
         {
-            updates.Add(update);
-            foreach (var content in update.Contents)
+            builder.Add(update);
+            var contents = update.Contents;
+            var count = contents.Count;
+            for (var i = 0; i < count; i++)
             {
-                MaiUpdate? typed = content switch
+                MaiUpdate? typed = contents[i] switch
                 {
                     TextReasoningContent { Text.Length: > 0 } r => MaiUpdate.ForReasoning(r.Text),
                     TextContent { Text.Length: > 0 } t => MaiUpdate.ForAnswer(t.Text),
@@ -180,7 +182,7 @@ public sealed class MaiClient : IDisposable
             }
         }
 
-        var response = updates.ToChatResponse();
+        var response = builder.Build();
         var result = new MaiResult(response, _time.GetElapsedTime(start), firstToken, context);
         if (result.Usage is { } usage)
         {

@@ -20,10 +20,11 @@ public sealed partial class BudgetChatClient
             await foreach (var update in base.GetStreamingResponseAsync(reservation.Messages, reservation.Options, cancellationToken).ConfigureAwait(false))
             {
                 reservation.SawOutput = true;
-                reservation.Output.Add(update.Contents);
-                foreach (var content in update.Contents)
+                var contents = update.Contents;
+                reservation.Output.Add(contents);
+                for (var i = 0; i < contents.Count; i++)
                 {
-                    if (content is UsageContent usage && update.GetMaiUsage() is null)
+                    if (contents[i] is UsageContent usage && update.GetMaiUsage() is null)
                     {
                         reservation.ReportedUsage = usage.Details;
                     }

@@ -10,11 +10,12 @@ internal sealed class OutputAccumulator
     private readonly StringBuilder _reasoning = new();
     private readonly List<FunctionCallContent> _calls = [];
 
-    public void Add(IEnumerable<AIContent> contents)
+    /// <summary>Adds one update's or message's contents (indexed, so no enumerator is allocated per chunk).</summary>
+    public void Add(IList<AIContent> contents)
     {
-        foreach (var content in contents)
+        for (var i = 0; i < contents.Count; i++)
         {
-            switch (content)
+            switch (contents[i])
             {
                 case TextContent text:
                     _answer.Append(text.Text);
@@ -29,11 +30,11 @@ internal sealed class OutputAccumulator
         }
     }
 
-    public void Add(IEnumerable<ChatMessage> messages)
+    public void Add(IList<ChatMessage> messages)
     {
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
-            Add(message.Contents);
+            Add(messages[i].Contents);
         }
     }
 

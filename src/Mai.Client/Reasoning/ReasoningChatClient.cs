@@ -120,19 +120,29 @@ public sealed class ReasoningChatClient : DelegatingChatClient
                 continue; // Plain answer text: keep the content object as it is.
             }
 
-            var replacement = ToContents(segments);
-            contents.RemoveAt(i);
-            for (var j = 0; j < replacement.Count; j++)
+            // Replace the content in place (the usual case is one segment), without an intermediate list.
+            if (segments.Count == 0)
             {
-                contents.Insert(i + j, replacement[j]);
+                contents.RemoveAt(i);
+                i--;
+                continue;
             }
 
-            i += replacement.Count - 1;
+            contents[i] = ToContent(segments[0]);
+            for (var j = 1; j < segments.Count; j++)
+            {
+                contents.Insert(i + j, ToContent(segments[j]));
+            }
+
+            i += segments.Count - 1;
         }
 
         // An update that only carried a held-back tag fragment has nothing to show; anything else is delivered.
         return !hadText || contents.Count > 0 || update.FinishReason is not null;
     }
+
+    private static AIContent ToContent(ReasoningSegment segment) =>
+        segment.IsReasoning ? new TextReasoningContent(segment.Text) : new TextContent(segment.Text);
 
     private static List<AIContent> ToContents(List<ReasoningSegment> segments)
     {
