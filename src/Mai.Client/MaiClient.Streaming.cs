@@ -12,7 +12,7 @@ public sealed partial class MaiClient
     /// <see cref="StringBuilder"/> instead of keeping each update and content object until the end.
     /// </summary>
     /// <remarks>Not thread-safe: one instance per stream.</remarks>
-    private sealed class StreamedResponseBuilder
+    internal sealed class StreamedResponseBuilder
     {
         private readonly ChatResponse _response = new();
         private readonly StringBuilder _run = new();
