@@ -11,7 +11,7 @@ internal static class HtmlReportWriter
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1180px;color:#1d1d1f;padding:0 16px}
         h1{font-size:22px;margin-bottom:4px}h2{font-size:16px;margin:28px 0 8px}
         p.meta{color:#555;margin-top:0}p.note{color:#555;font-size:13px}
-        table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e3e3e3;padding:6px 8px;text-align:right;white-space:nowrap}
+        table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e3e3e3;padding:6px 8px;text-align:right}th{white-space:normal;vertical-align:bottom}td{white-space:nowrap}.wide{overflow-x:auto}
         th:first-child,td:first-child,td.text{text-align:left}th{background:#f6f6f7;font-weight:600}
         .emulated{color:#8a5a00;font-size:12px}
         svg.chart{display:block;max-width:100%;height:auto;background:#fff}
@@ -33,7 +33,7 @@ internal static class HtmlReportWriter
         }
 
         html.AppendLine("<h2>Summary</h2>");
-        html.AppendLine("<table><thead><tr><th>model</th><th>ok</th><th>pass rate</th><th>TTFT p50 / p95 (ms)</th><th>latency p50 / p95 (ms)</th><th>output tok/s</th><th>tokens in / out / reasoning (mean)</th><th>cost per call</th><th>cost per 1,000 calls</th><th>errors</th><th>judge (1–5)</th></tr></thead><tbody>");
+        html.AppendLine("<div class=\"wide\"><table><thead><tr><th>model</th><th>ok</th><th>pass rate</th><th>TTFT p50 / p95 (ms)</th><th>latency p50 / p95 (ms)</th><th>output tok/s</th><th>tokens in / out / reasoning (mean)</th><th>cost per call</th><th>cost per 1,000 calls</th><th>errors</th><th>judge (1–5)</th></tr></thead><tbody>");
         foreach (var m in report.Models)
         {
             html.Append("<tr><td>").Append(E(m.Model)).Append(m.Emulated ? " <span class=\"emulated\">(emulated)</span>" : string.Empty).Append("</td>");
@@ -45,7 +45,7 @@ internal static class HtmlReportWriter
             html.AppendLine("</tr>");
         }
 
-        html.AppendLine("</tbody></table>");
+        html.AppendLine("</tbody></table></div>");
         if (report.JudgeModel is { } judge)
         {
             html.AppendLine(CultureInfo.InvariantCulture, $"<p class=\"note\">Judge: {E(judge)}{(report.JudgeEmulated ? " (emulated)" : string.Empty)}, scoring each answer 1–5 against a fixed rubric; judging cost {E(ReportFormat.Money(report.JudgeCost, report.Models.Select(m => m.Currency).FirstOrDefault(c => c is not null)))} in total, not included in the models' cost.</p>");
