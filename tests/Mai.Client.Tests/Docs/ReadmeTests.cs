@@ -1,5 +1,6 @@
 using System.Text;
 using Mai.Client.Accounting;
+using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -78,23 +79,11 @@ public class ReadmeTests
     /// <summary>The first fenced block after <paramref name="heading"/> in README.md.</summary>
     private static string Block(string heading)
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         var at = readme.IndexOf(heading, StringComparison.Ordinal);
         Assert.True(at >= 0, $"README.md has no '{heading}'");
         var start = readme.IndexOf('\n', readme.IndexOf("```", at, StringComparison.Ordinal)) + 1;
         return readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Mai.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Mai.sln not found above " + AppContext.BaseDirectory);
-    }
 }

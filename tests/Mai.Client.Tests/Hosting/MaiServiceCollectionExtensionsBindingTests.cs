@@ -1,3 +1,4 @@
+using Mai.Client.Tests.TestSupport;
 using Azure.Core;
 using Azure.Identity;
 using Mai.Client.Accounting;
@@ -305,7 +306,7 @@ public class MaiServiceCollectionExtensionsBindingTests
     [Fact]
     public void AddMaiClient_ReadmeSchema_BindsAndValidates()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "Mai.Client", "Hosting", "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "src", "Mai.Client", "Hosting", "README.md"));
         var start = readme.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
         var json = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
         var services = new ServiceCollection();
@@ -334,18 +335,6 @@ public class MaiServiceCollectionExtensionsBindingTests
         Assert.Equal(new Uri("https://b.services.ai.azure.com/models"), Assert.Single(options.Fallbacks).Endpoint);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Mai.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Mai.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private static MaiClientOptions BoundOptions(IConfiguration section)
     {

@@ -19,16 +19,13 @@ public static class RecordingLoader
     /// <summary>Finds the recordings beside the checkout: the folder holding Mai.sln, then ../shared/fixtures/recorded.</summary>
     public static string? FindRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (TestSupport.Repository.TryFindRoot() is not { } checkout)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Mai.sln")))
-            {
-                var root = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "recorded"));
-                return Directory.Exists(root) ? root : null;
-            }
+            return null;
         }
 
-        return null;
+        var root = Path.GetFullPath(Path.Combine(checkout, "..", "shared", "fixtures", "recorded"));
+        return Directory.Exists(root) ? root : null;
     }
 
     public static List<RecordedExchange> LoadAll(string root)
