@@ -87,7 +87,7 @@ public sealed partial class ResilientChatClient
     {
         try
         {
-            return await stream.MoveNextAsync(_rt.Options.IdleTimeout, "IdleTimeout", "idle_timeout", _rt.Time, call.Token).ConfigureAwait(false);
+            return await stream.MoveNextAsync(_rt.Options.IdleTimeout, "IdleTimeout", "idle_timeout", call.Token).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Mai.Client.Tests.Integration;
 
 /// <summary>
-/// A fake clock that reports every timer created on it. As the client's clock (<see cref="MaiClientOptions.TimeProvider"/>) it
+/// A fake clock that reports every wait started on it: each timer created, and each re-arm with <see cref="ITimer.Change"/>
+/// (through <see cref="Resilience.TestTime.ReportingTimer"/>). As the client's clock (<see cref="MaiClientOptions.TimeProvider"/>) it
 /// lets a test advance time exactly by a pending retry wait; as an emulator's (<see cref="Mai.Emulator.MaiEmulatorOptions.TimeProvider"/>)
 /// it tells the test when a stall has begun. <see cref="DriveAsync"/> and <see cref="WaitForTimerAsync"/> each read every
 /// timer (two cursors), so a test can drive retry waits while it advances a timeout itself.
@@ -32,20 +33,8 @@ internal sealed class TestClock : FakeTimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);
-        if (dueTime != Timeout.InfiniteTimeSpan && dueTime > TimeSpan.Zero)
-        {
-            TaskCompletionSource changed;
-            lock (_gate)
-            {
-                _created.Add(dueTime);
-                changed = _changed;
-                _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            changed.TrySetResult();
-        }
-
-        return timer;
+        Resilience.TestTime.ReportingTimer.ReportIfWait(dueTime, Record);
+        return new Resilience.TestTime.ReportingTimer(timer, Record);
     }
 
     /// <summary>
@@ -102,6 +91,19 @@ internal sealed class TestClock : FakeTimeProvider
                 await changed.WaitAsync(guard.Token);
             }
         }
+    }
+
+    private void Record(TimeSpan dueTime)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            _created.Add(dueTime);
+            changed = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
     }
 
     private (TimeSpan? Due, Task Changed) Next(ref int cursor)
