@@ -264,9 +264,12 @@ public class ResilientChatClientRetryTests
         var inner = TestChatClient.Answering(_ => throw Failures.Status(500));
         using var client = new ResilientChatClient(inner, Options(time, o =>
         {
+            // Polly's jittered backoff can come out far below BaseDelay (its first delay scales with tanh(2√t) for a random
+            // t in [0, 1)); with a 10 s base it fell under the 2 s deadline about once in 20 runs. A 10 min base makes a
+            // delay under 2 s a one-in-a-million event, so the backoff reliably runs past the deadline.
             o.TotalTimeout = TimeSpan.FromSeconds(2);
-            o.BaseDelay = TimeSpan.FromSeconds(10);
-            o.MaxDelay = TimeSpan.FromSeconds(10);
+            o.BaseDelay = TimeSpan.FromMinutes(10);
+            o.MaxDelay = TimeSpan.FromMinutes(10);
         }));
 
         var call = client.GetResponseAsync("hi", null, Ct);
