@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Mai.Client.Transport;
 
 /// <summary>Settings of an <see cref="OpenAIV1ChatClient"/>: api-version, timeouts, default model, auth scope and HTTP transport.</summary>
@@ -40,37 +38,7 @@ public sealed class OpenAIV1ChatClientOptions
 
     internal OpenAIV1ChatClientOptions CloneAndValidate()
     {
-        if (ApiVersion is not null && (string.IsNullOrWhiteSpace(ApiVersion) || ApiVersion.Any(c => char.IsWhiteSpace(c) || c is '&' or '#' or '?')))
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"OpenAIV1ChatClientOptions.ApiVersion '{ApiVersion}' is not a valid api-version value (use null to send none)."),
-                nameof(ApiVersion));
-        }
-
-        if (NetworkTimeout <= TimeSpan.Zero && NetworkTimeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(NetworkTimeout), NetworkTimeout, "OpenAIV1ChatClientOptions.NetworkTimeout must be positive or Timeout.InfiniteTimeSpan.");
-        }
-
-        if (DefaultModelId is not null && string.IsNullOrWhiteSpace(DefaultModelId))
-        {
-            throw new ArgumentException("OpenAIV1ChatClientOptions.DefaultModelId must be null or a non-blank model name.", nameof(DefaultModelId));
-        }
-
-        if (TokenScope is not null && !Uri.TryCreate(TokenScope, UriKind.Absolute, out _))
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"OpenAIV1ChatClientOptions.TokenScope '{TokenScope}' is not an absolute scope URI (e.g. https://cognitiveservices.azure.com/.default)."),
-                nameof(TokenScope));
-        }
-
-        if (ApplicationId is not null && (ApplicationId.Length == 0 || ApplicationId.Length > OpenAIV1Constants.MaxApplicationIdLength || ApplicationId.Any(char.IsWhiteSpace)))
-        {
-            throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"OpenAIV1ChatClientOptions.ApplicationId '{ApplicationId}' must be 1 to {OpenAIV1Constants.MaxApplicationIdLength} characters without spaces."),
-                nameof(ApplicationId));
-        }
+        TransportOptionsValidator.Validate(nameof(OpenAIV1ChatClientOptions), ApiVersion, NetworkTimeout, DefaultModelId, TokenScope, ApplicationId, OpenAIV1Constants.MaxApplicationIdLength);
 
         return new OpenAIV1ChatClientOptions
         {
