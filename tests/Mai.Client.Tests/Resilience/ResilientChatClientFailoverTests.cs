@@ -1,9 +1,10 @@
 using Azure;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
-using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly;
 
 namespace Mai.Client.Tests.Resilience;
 

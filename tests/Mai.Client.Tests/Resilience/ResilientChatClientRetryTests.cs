@@ -1,5 +1,6 @@
 using Azure;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Polly.Timeout;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Polly.Timeout;
 

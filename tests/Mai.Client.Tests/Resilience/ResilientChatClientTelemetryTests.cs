@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
