@@ -8,7 +8,7 @@ namespace Mai.Client.Errors;
 /// <see cref="RequestFailedException.Status"/> is the HTTP status (200 for an error event inside a stream or an unreadable 200 body),
 /// <see cref="RequestFailedException.ErrorCode"/> the service's <c>error.code</c> (or the <c>x-ms-error-code</c> header), and
 /// <see cref="RequestFailedException.GetRawResponse"/> the response, whose headers carry <c>retry-after</c> and rate-limit values.
-/// <see cref="Exception.Message"/> never contains the API key or an <c>Authorization</c> value.
+/// <see cref="Exception.Message"/>, <see cref="ServiceMessage"/> and <see cref="Param"/> never contain the client's API key, its bearer tokens or an <c>Authorization</c> value.
 /// </remarks>
 public class MaiServiceException : RequestFailedException
 {
@@ -22,6 +22,7 @@ public class MaiServiceException : RequestFailedException
         Param = details.Param;
         RequestId = details.RequestId;
         RetryAfter = details.RetryAfter;
+        Usage = details.Usage;
     }
 
     /// <summary>Gets the message: status, error code, the service's message and the request id, with secrets removed.</summary>
@@ -38,6 +39,10 @@ public class MaiServiceException : RequestFailedException
 
     /// <summary>Gets the wait the service asked for (<c>retry-after-ms</c>, <c>x-ms-retry-after-ms</c> or <c>Retry-After</c>), if it sent one.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Gets the usage the service reported with a response that could not be used (for example a 200 without a usable choice,
+    /// or a stream stopped by the content filter), so that it can still be metered; <see langword="null"/> when it reported none.</summary>
+    public Microsoft.Extensions.AI.UsageDetails? Usage { get; }
 
     private sealed class FixedDetailsParser(string? code, string? message) : RequestFailedDetailsParser
     {

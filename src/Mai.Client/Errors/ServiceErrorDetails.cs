@@ -16,4 +16,6 @@ internal sealed class ServiceErrorDetails
     public string? RequestId { get; set; }
 
     public TimeSpan? RetryAfter { get; set; }
+
+    public Microsoft.Extensions.AI.UsageDetails? Usage { get; set; }
 }

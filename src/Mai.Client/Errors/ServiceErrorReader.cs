@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Buffers;
 using Azure;
+using Microsoft.Extensions.AI;
 
 namespace Mai.Client.Errors;
 
@@ -21,6 +23,7 @@ internal static class ServiceErrorReader
         }
 
         FillFromHeaders(response, details);
+        ScrubDetails(details, secrets);
         var message = Format($"The service answered HTTP {response.Status}{Reason(response)}", details, secrets);
         return string.Equals(details.Code, "content_filter", StringComparison.OrdinalIgnoreCase)
             ? new ContentFilterException(response, details, message)
@@ -37,6 +40,7 @@ internal static class ServiceErrorReader
         }
 
         FillFromHeaders(response, details);
+        ScrubDetails(details, secrets);
         details.Code ??= "stream_error";
         var message = Format("The service reported an error inside the response stream", details, secrets);
         return string.Equals(details.Code, "content_filter", StringComparison.OrdinalIgnoreCase)
@@ -44,10 +48,16 @@ internal static class ServiceErrorReader
             : new MaiServiceException(response, details, message);
     }
 
-    /// <summary>Builds the exception for a 200 response (or stream event) whose body is not valid JSON.</summary>
-    public static MaiServiceException InvalidResponse(Response response, string what, Exception? inner, SecretScrubber secrets)
+    /// <summary>The code of a 2xx response that breaks the protocol (not JSON, no usable choice, not an event stream).</summary>
+    public const string InvalidResponseCode = "invalid_response";
+
+    /// <summary>The code of a response that exceeded a size limit (a server-sent events line).</summary>
+    public const string ResponseTooLargeCode = "response_too_large";
+
+    /// <summary>Builds the exception for a 2xx response (or stream event) that breaks the protocol; permanent (not retried).</summary>
+    public static MaiServiceException InvalidResponse(Response response, string what, Exception? inner, SecretScrubber secrets, UsageDetails? usage = null, string code = InvalidResponseCode)
     {
-        var details = new ServiceErrorDetails { Code = "invalid_response", Message = what };
+        var details = new ServiceErrorDetails { Code = code, Message = what, Usage = usage };
         FillFromHeaders(response, details);
         var message = Format($"The service answered HTTP {response.Status}{Reason(response)} but {what}", details, secrets);
         return new MaiServiceException(response, details, message, inner);
@@ -64,6 +74,20 @@ internal static class ServiceErrorReader
         };
         FillFromHeaders(response, details);
         return new StreamTruncatedException(response, details, Format("The response stream ended early", details, secrets), events);
+    }
+
+    /// <summary>Builds the exception for a stream the content filter stopped (<c>finish_reason: "content_filter"</c>), as the filter's HTTP 400 is reported.</summary>
+    public static ContentFilterException ContentFiltered(Response response, int events, UsageDetails? usage, SecretScrubber secrets)
+    {
+        var details = new ServiceErrorDetails
+        {
+            Code = "content_filter",
+            Message = string.Create(CultureInfo.InvariantCulture,
+                $"the content filter stopped the response after {events} event(s) (finish_reason 'content_filter'); the text received so far is incomplete"),
+            Usage = usage,
+        };
+        FillFromHeaders(response, details);
+        return new ContentFilterException(response, details, Format("The service's content filter stopped the response stream", details, secrets));
     }
 
     /// <summary>Reads <c>{"error": {...}}</c>, <c>{"error": "..."}</c>, <c>{"message": ...}</c> or <c>{"detail": ...}</c>; false when not JSON.</summary>
@@ -116,6 +140,14 @@ internal static class ServiceErrorReader
         }
     }
 
+    private static void ScrubDetails(ServiceErrorDetails details, SecretScrubber secrets)
+    {
+        details.Message = secrets.ScrubOrNull(details.Message);
+        details.Param = secrets.ScrubOrNull(details.Param);
+        details.Code = secrets.ScrubOrNull(details.Code);
+        details.InnerErrorCode = secrets.ScrubOrNull(details.InnerErrorCode);
+    }
+
     private static void ReadErrorObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ServiceErrorDetails details)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -135,6 +167,11 @@ internal static class ServiceErrorReader
                 reader.Read();
                 details.Param = ScalarText(ref reader, json);
             }
+            else if (reader.ValueTextEquals("details"u8))
+            {
+                reader.Read();
+                ReadValidationDetails(ref reader, details);
+            }
             else if (reader.ValueTextEquals("innererror"u8) || reader.ValueTextEquals("inner_error"u8))
             {
                 reader.Read();
@@ -151,6 +188,55 @@ internal static class ServiceErrorReader
             {
                 reader.Read();
                 reader.Skip();
+            }
+        }
+    }
+
+    /// <summary>Reads FastAPI-style <c>details: [{"loc": ["body", "stream_options"], …}]</c> (Azure serverless 422s): the last name in
+    /// the first <c>loc</c> becomes the parameter, when the error named none.</summary>
+    private static void ReadValidationDetails(ref Utf8JsonReader reader, ServiceErrorDetails details)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isLoc = reader.ValueTextEquals("loc"u8);
+                reader.Read();
+                if (!isLoc || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                string? last = null;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        last = SafeString(ref reader);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                if (last is not null && last != "body")
+                {
+                    details.Param ??= last;
+                }
             }
         }
     }
@@ -176,7 +262,7 @@ internal static class ServiceErrorReader
                 details.ContentFilterResults = [];
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var category = reader.GetString()!;
+                    var category = SafeString(ref reader);
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
@@ -216,7 +302,7 @@ internal static class ServiceErrorReader
             else if (reader.ValueTextEquals("severity"u8))
             {
                 reader.Read();
-                severity = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                severity = reader.TokenType == JsonTokenType.String ? SafeString(ref reader) : null;
             }
             else
             {
@@ -234,7 +320,7 @@ internal static class ServiceErrorReader
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return reader.GetString();
+                return SafeString(ref reader);
             case JsonTokenType.Number:
             case JsonTokenType.True:
             case JsonTokenType.False:
@@ -246,6 +332,19 @@ internal static class ServiceErrorReader
                 return Quote(json[start..(int)reader.BytesConsumed]);
             default:
                 return null;
+        }
+    }
+
+    /// <summary>The string value; invalid UTF-8 or a lone surrogate escape read leniently (replacement characters) instead of throwing.</summary>
+    private static string SafeString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString() ?? string.Empty;
+        }
+        catch (InvalidOperationException)
+        {
+            return Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
         }
     }
 

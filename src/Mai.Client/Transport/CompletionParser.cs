@@ -29,6 +29,9 @@ internal sealed partial class CompletionParser
 
     public bool HasChoice { get; private set; }
 
+    /// <summary>Gets a value indicating whether the first choice had a <c>message</c> (or <c>delta</c>) object.</summary>
+    public bool HasMessage { get; private set; }
+
     public string? Role { get; private set; }
 
     public string? Content { get; private set; }
@@ -46,10 +49,24 @@ internal sealed partial class CompletionParser
     public bool HasError { get; private set; }
 
     /// <summary>Parses one JSON object; fields absent from it read as null afterwards (ids keep their last value).</summary>
-    /// <exception cref="JsonException">The text is not valid JSON or not an object.</exception>
+    /// <exception cref="JsonException">The text is not valid JSON, not an object, has text after the object, or holds a string that is
+    /// not valid UTF-8 or UTF-16 (a lone surrogate escape).</exception>
     public void Parse(ReadOnlySpan<byte> json)
     {
+        try
+        {
+            ParseObject(json);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException("A string in the payload is not valid UTF-8 or UTF-16.", ex);
+        }
+    }
+
+    private void ParseObject(ReadOnlySpan<byte> json)
+    {
         HasChoice = false;
+        HasMessage = false;
         Role = Content = Reasoning = Refusal = FinishReason = null;
         Created = null;
         Usage = null;
@@ -124,6 +141,11 @@ internal sealed partial class CompletionParser
                 reader.Skip();
             }
         }
+
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            throw new JsonException("The payload has text after its JSON object.");
+        }
     }
 
     private static string Reuse(ref Utf8JsonReader reader, string? previous) =>
@@ -153,6 +175,7 @@ internal sealed partial class CompletionParser
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
+                        HasMessage = true;
                         ReadMessage(ref reader);
                     }
                     else

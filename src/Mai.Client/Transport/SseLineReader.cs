@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Mai.Client.Transport;
 
 /// <summary>
-/// Splits a response stream into lines (LF or CRLF) inside one pooled buffer, without a string per line. <see cref="Line"/> is valid
+/// Splits a response stream into lines (LF, CRLF or CR, as the SSE spec allows; a leading UTF-8 BOM skipped) inside one pooled buffer, without a string per line. <see cref="Line"/> is valid
 /// until the next <see cref="ReadLineAsync"/>, <see cref="TryReadLine"/> or <see cref="FillAsync"/>. The buffer grows only when a
 /// single line is longer than it, and is only held while there is data in it.
 /// </summary>
@@ -13,12 +13,16 @@ internal sealed class SseLineReader : IDisposable
     // only for a longer line.
     private const int InitialSize = 4 * 1024;
 
+    /// <summary>The longest line accepted (a chunk is well under 1 KB; a longer line means a broken or hostile server).</summary>
+    public const int MaxLineBytes = 8 * 1024 * 1024;
+
     private readonly Stream _stream;
     private byte[] _buffer;
     private int _start;
     private int _end;
     private int _scanned;
     private bool _eof;
+    private bool _bomChecked;
 
     public SseLineReader(Stream stream)
     {
@@ -50,18 +54,32 @@ internal sealed class SseLineReader : IDisposable
     /// </summary>
     public bool TryReadLine()
     {
-        var newline = _buffer.AsSpan(_scanned, _end - _scanned).IndexOf((byte)'\n');
-        if (newline >= 0)
+        if (!_bomChecked && !SkipByteOrderMark())
         {
-            var lineEnd = _scanned + newline;
-            var length = lineEnd - _start;
-            if (length > 0 && _buffer[lineEnd - 1] == (byte)'\r')
+            return false;
+        }
+
+        var terminator = _buffer.AsSpan(_scanned, _end - _scanned).IndexOfAny((byte)'\n', (byte)'\r');
+        if (terminator >= 0)
+        {
+            var lineEnd = _scanned + terminator;
+            var next = lineEnd + 1;
+            if (_buffer[lineEnd] == (byte)'\r')
             {
-                length--;
+                if (next == _end && !_eof)
+                {
+                    _scanned = lineEnd; // a CR last in the buffer: wait to see whether an LF follows
+                    return false;
+                }
+
+                if (next < _end && _buffer[next] == (byte)'\n')
+                {
+                    next++; // CRLF
+                }
             }
 
-            Line = _buffer.AsMemory(_start, length);
-            _start = _scanned = lineEnd + 1;
+            Line = _buffer.AsMemory(_start, lineEnd - _start);
+            _start = _scanned = next;
             return true;
         }
 
@@ -74,6 +92,26 @@ internal sealed class SseLineReader : IDisposable
         }
 
         return false;
+    }
+
+    /// <summary>Skips a UTF-8 byte order mark at the start of the stream (the SSE spec allows one); false while too few bytes have arrived to tell.</summary>
+    private bool SkipByteOrderMark()
+    {
+        ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
+        var available = _buffer.AsSpan(_start, _end - _start);
+        if (available.Length < bom.Length && !_eof && bom.StartsWith(available))
+        {
+            return false;
+        }
+
+        if (available.StartsWith(bom))
+        {
+            _start += bom.Length;
+            _scanned = Math.Max(_scanned, _start);
+        }
+
+        _bomChecked = true;
+        return true;
     }
 
     /// <summary>Reads more of the stream into the buffer; false when the stream has ended and nothing is left to read.</summary>
@@ -128,6 +166,11 @@ internal sealed class SseLineReader : IDisposable
 
         if (_end == _buffer.Length)
         {
+            if (_buffer.Length >= MaxLineBytes)
+            {
+                throw new SseLineTooLongException(MaxLineBytes);
+            }
+
             var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
             _buffer.AsSpan(0, _end).CopyTo(larger);
             ArrayPool<byte>.Shared.Return(_buffer);
@@ -148,4 +191,11 @@ internal sealed class SseLineReader : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+}
+
+/// <summary>A server-sent events line grew past <see cref="SseLineReader.MaxLineBytes"/>.</summary>
+internal sealed class SseLineTooLongException(int maxBytes)
+    : Exception($"A server-sent events line exceeded {maxBytes} bytes.")
+{
+    public int MaxBytes { get; } = maxBytes;
 }

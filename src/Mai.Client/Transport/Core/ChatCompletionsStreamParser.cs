@@ -20,6 +20,8 @@ internal sealed class ChatCompletionsStreamParser(Response response, SecretScrub
     private DateTimeOffset? _createdAt;
     private long? _createdSeconds;
     private bool _sawFinish;
+    private bool _sawChoice;
+    private bool _contentFiltered;
 
     public bool IsDone { get; private set; }
 
@@ -56,8 +58,20 @@ internal sealed class ChatCompletionsStreamParser(Response response, SecretScrub
     }
 
     /// <summary>The last update: tool calls never closed by a finish reason, a refusal, and the usage (once).</summary>
-    public ChatResponseUpdate? Finish()
+    public ChatResponseUpdate? Finish(IStreamBody stream)
     {
+        if (!_sawChoice)
+        {
+            stream.Detach([]);
+            throw ServiceErrorReader.InvalidResponse(response, ChatCompletionsWireFormat.NoUsableChoice, null, secrets, _usage);
+        }
+
+        if (_contentFiltered)
+        {
+            stream.Detach([]);
+            throw ServiceErrorReader.ContentFiltered(response, Events, _usage, secrets);
+        }
+
         List<AIContent>? contents = null;
         if (_toolCalls.HasPending)
         {
@@ -89,6 +103,7 @@ internal sealed class ChatCompletionsStreamParser(Response response, SecretScrub
             return null; // prompt_filter_results or usage-only chunk
         }
 
+        _sawChoice = true;
         // Most chunks carry one delta: size the list for it (a default list would allocate room for four).
         List<AIContent>? contents = null;
         if (!string.IsNullOrEmpty(_parser.Reasoning))
@@ -112,7 +127,12 @@ internal sealed class ChatCompletionsStreamParser(Response response, SecretScrub
         }
 
         ChatFinishReason? finishReason = null;
-        if (_parser.FinishReason is { } reason)
+        if (_parser.FinishReason is "content_filter")
+        {
+            // Reported as the filter's HTTP 400 is (a ContentFilterException), once the usage that may follow has been read.
+            _sawFinish = _contentFiltered = true;
+        }
+        else if (_parser.FinishReason is { } reason)
         {
             _sawFinish = true;
             finishReason = ChatCompletionsWireFormat.ToFinishReason(reason);

@@ -19,6 +19,9 @@ internal sealed class ChatCompletionsWireFormat : IChatWireFormat
     /// <summary>The last second <see cref="DateTimeOffset.FromUnixTimeSeconds"/> accepts (9999-12-31T23:59:59Z).</summary>
     private const long MaxUnixSeconds = 253402300799;
 
+    /// <summary>What a 2xx answer without a usable choice is reported as.</summary>
+    internal const string NoUsableChoice = "the body had no usable choice (choices missing, empty, not a list, or without a message)";
+
     private ChatCompletionsWireFormat()
     {
     }
@@ -67,6 +70,11 @@ internal sealed class ChatCompletionsWireFormat : IChatWireFormat
         if (parser.HasError)
         {
             throw ServiceErrorReader.FromStreamErrorEvent(response, body.Span, secrets);
+        }
+
+        if (!parser.HasChoice || !parser.HasMessage)
+        {
+            throw ServiceErrorReader.InvalidResponse(response, NoUsableChoice, null, secrets, parser.Usage);
         }
 
         var contents = new List<AIContent>(2);

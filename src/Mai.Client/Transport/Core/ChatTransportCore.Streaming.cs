@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Mai.Client.Errors;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client.Transport;
@@ -20,6 +21,15 @@ internal sealed partial class ChatTransportCore
             ?? _wire.WriteRequest(messages, options, _settings.DefaultModelId, stream: true, includeUsage, out hasExtraFields);
         using var request = new StreamRequest(body, hasExtraFields, includeUsage);
         var exchange = await StartStreamAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
+        if (NotAnEventStream(exchange.Response) is { } what)
+        {
+            using (exchange)
+            {
+                var response = await exchange.BufferBodyAsync(MaxQuotedBodyBytes, cancellationToken).ConfigureAwait(false);
+                throw ServiceErrorReader.InvalidResponse(response, what, null, Secrets);
+            }
+        }
+
         using var reader = new SseResponseReader(exchange, _wire.CreateStreamParser(exchange.Response, Secrets), Secrets, _timeoutFactory, cancellationToken);
         if (reader.IsJsonBody)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Azure;
 using Mai.Client.Errors;
 using Microsoft.Extensions.AI;
 
@@ -24,6 +25,9 @@ internal sealed partial class ChatTransportCore
 {
     /// <summary>Error bodies larger than this are cut before parsing (they are never this large in practice).</summary>
     public const int MaxErrorBodyBytes = 1 << 20;
+
+    /// <summary>How much of a body that is not an event stream is kept on the exception.</summary>
+    private const int MaxQuotedBodyBytes = 4 * 1024;
 
     private readonly IChatWireFormat _wire;
     private readonly IChatSender _sender;
@@ -85,6 +89,27 @@ internal sealed partial class ChatTransportCore
         {
             throw NetworkTimeout(ex);
         }
+    }
+
+    /// <summary>Why a 2xx answer to a stream request cannot be read as a stream (a 204, or a content type that is neither SSE nor the
+    /// JSON the core reads as a whole answer), or <see langword="null"/>. A missing content type is read as SSE.</summary>
+    private static string? NotAnEventStream(Response response)
+    {
+        if (response.Status == 204)
+        {
+            return "it had no content (a stream was requested)";
+        }
+
+        var type = response.Headers.ContentType;
+        if (type is null
+            || type.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase)
+            || type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var mediaType = type.Split(';', 2)[0].Trim();
+        return $"its content type '{mediaType}' is not text/event-stream (a stream was requested)";
     }
 
     private TimeoutException NetworkTimeout(Exception inner) =>

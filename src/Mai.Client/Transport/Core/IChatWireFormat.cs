@@ -85,7 +85,8 @@ internal interface IStreamEventParser
     ChatResponseUpdate? HandleData(ReadOnlySpan<byte> data, IStreamBody stream);
 
     /// <summary>Returns the last update (pending tool calls, refusal, usage) once the stream ended completely, or <see langword="null"/>.</summary>
-    ChatResponseUpdate? Finish();
+    /// <exception cref="MaiServiceException">The complete stream was not a usable answer (no choice at all; stopped by the content filter).</exception>
+    ChatResponseUpdate? Finish(IStreamBody stream);
 }
 
 /// <summary>The body of a stream being read, as a parser may touch it.</summary>

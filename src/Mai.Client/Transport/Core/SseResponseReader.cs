@@ -90,6 +90,11 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
             {
                 more = await _lines.FillAsync(_cancellationToken).ConfigureAwait(false);
             }
+            catch (SseLineTooLongException ex)
+            {
+                Detach([]);
+                throw ServiceErrorReader.InvalidResponse(_response, $"a server-sent events line exceeded {ex.MaxBytes} bytes", ex, _secrets, code: ServiceErrorReader.ResponseTooLargeCode);
+            }
             catch (Exception ex) when (Map(ex) is { } mapped)
             {
                 throw mapped;
@@ -104,7 +109,7 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
                     throw ServiceErrorReader.Truncated(_response, _parser.Events, _secrets);
                 }
 
-                return Stamp(_parser.Finish());
+                return Stamp(_parser.Finish(this));
             }
 
             while (!_finished && _lines.TryReadLine())
@@ -132,7 +137,7 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
         if (_parser.IsDone)
         {
             _finished = true;
-            update ??= _parser.Finish();
+            update ??= _parser.Finish(this);
         }
 
         return Stamp(update);
