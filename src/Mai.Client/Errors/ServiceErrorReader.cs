@@ -76,6 +76,22 @@ internal static class ServiceErrorReader
         return new StreamTruncatedException(response, details, Format("The response stream ended early", details, secrets), events);
     }
 
+    /// <summary>The code of a 3xx answer: redirects are never followed.</summary>
+    public const string RedirectCode = "redirect_refused";
+
+    /// <summary>Builds the exception for a redirect (answered, or followed by a caller's HTTP client), naming only the target's origin.</summary>
+    public static MaiServiceException Redirect(Response response, Uri? target, SecretScrubber secrets)
+    {
+        var origin = target is { IsAbsoluteUri: true } ? target.GetLeftPart(UriPartial.Authority) : "an unnamed location";
+        var details = new ServiceErrorDetails
+        {
+            Code = RedirectCode,
+            Message = $"the request was redirected to {origin}; redirects are never followed, so that credentials only go to the configured endpoint's origin (configure the endpoint the redirect names if you trust it)",
+        };
+        FillFromHeaders(response, details);
+        return new MaiServiceException(response, details, Format($"The service answered HTTP {response.Status}{Reason(response)}", details, secrets));
+    }
+
     /// <summary>Builds the exception for a stream the content filter stopped (<c>finish_reason: "content_filter"</c>), as the filter's HTTP 400 is reported.</summary>
     public static ContentFilterException ContentFiltered(Response response, int events, UsageDetails? usage, SecretScrubber secrets)
     {

@@ -25,10 +25,7 @@ public sealed partial class AzureInferenceChatClient
             sdkOptions.Diagnostics.ApplicationId = options.ApplicationId;
         }
 
-        if (options.HttpClient is not null)
-        {
-            sdkOptions.Transport = new HttpClientTransport(options.HttpClient);
-        }
+        sdkOptions.Transport = new HttpClientTransport(RedirectGuard.ClientFor(options.HttpClient)); // redirects are never followed
 
         return sdkOptions;
     }

@@ -36,7 +36,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     /// <param name="endpoint">The endpoint, e.g. <c>https://res.services.ai.azure.com/models</c>; a trailing <c>/</c> is removed.</param>
     /// <param name="credential">The API key.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute http(s) URI.</exception>
+    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (http only to loopback: a key never goes over plain http to another host).</exception>
     public AzureInferenceChatClient(Uri endpoint, AzureKeyCredential credential)
         : this(endpoint, credential, null)
     {
@@ -47,12 +47,12 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     /// <param name="credential">The API key.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute http(s) URI, or an option is invalid (the message names it).</exception>
+    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (http only to loopback: a key never goes over plain http to another host), or an option is invalid (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="AzureInferenceChatClientOptions.NetworkTimeout"/> is not positive.</exception>
     public AzureInferenceChatClient(Uri endpoint, AzureKeyCredential credential, AzureInferenceChatClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.None);
+        Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.ExceptLoopback);
         _options = (options ?? new AzureInferenceChatClientOptions()).CloneAndValidate();
         _client = new ChatCompletionsClient(Endpoint, credential, CreateSdkOptions(_options));
         _core = CreateCore(_client, Endpoint, _options, new SecretScrubber(() => [credential.Key]));
@@ -63,7 +63,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     /// <param name="endpoint">The endpoint; a trailing <c>/</c> is removed. Its host chooses the token scope (see <see cref="AzureInferenceChatClientOptions.TokenScope"/>).</param>
     /// <param name="credential">The token credential, e.g. <c>DefaultAzureCredential</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute http(s) URI.</exception>
+    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (tokens never go over plain http).</exception>
     public AzureInferenceChatClient(Uri endpoint, TokenCredential credential)
         : this(endpoint, credential, null)
     {
@@ -74,12 +74,12 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     /// <param name="credential">The token credential, e.g. <c>DefaultAzureCredential</c>.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute http(s) URI, or an option is invalid (the message names it).</exception>
+    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (tokens never go over plain http), or an option is invalid (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="AzureInferenceChatClientOptions.NetworkTimeout"/> is not positive.</exception>
     public AzureInferenceChatClient(Uri endpoint, TokenCredential credential, AzureInferenceChatClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.None);
+        Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.Always);
         _options = (options ?? new AzureInferenceChatClientOptions()).CloneAndValidate();
         TokenScope = _options.TokenScope ?? ChatEndpoints.ScopeFor(Endpoint);
         var sdkOptions = CreateSdkOptions(_options);

@@ -12,6 +12,8 @@ public sealed record TransportSettings
     public TimeSpan? NetworkTimeout { get; init; }
 
     public bool IncludeStreamUsage { get; init; } = true;
+
+    public HttpClient? HttpClient { get; init; }
 }
 
 /// <summary>
@@ -28,6 +30,7 @@ public sealed class TransportUnderTest(string name, string basePath, string chat
             DefaultModelId = s.DefaultModelId,
             NetworkTimeout = s.NetworkTimeout ?? new AzureInferenceChatClientOptions().NetworkTimeout,
             IncludeStreamUsage = s.IncludeStreamUsage,
+            HttpClient = s.HttpClient,
         }));
 
     public static readonly TransportUnderTest OpenAIV1 = new(
@@ -37,6 +40,7 @@ public sealed class TransportUnderTest(string name, string basePath, string chat
             DefaultModelId = s.DefaultModelId,
             NetworkTimeout = s.NetworkTimeout ?? new OpenAIV1ChatClientOptions().NetworkTimeout,
             IncludeStreamUsage = s.IncludeStreamUsage,
+            HttpClient = s.HttpClient,
         }));
 
     /// <summary>Gets the name shown in messages.</summary>

@@ -68,7 +68,7 @@ internal sealed partial class ChatTransportCore
                 }
 
                 var response = await exchange.BufferBodyAsync(MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
-                var error = _wire.ReadError(response, Secrets);
+                var error = RedirectError(response) ?? _wire.ReadError(response, Secrets);
                 if (!request.IncludeUsage || !_wire.RejectsStreamUsageOption(error))
                 {
                     throw error;

@@ -63,7 +63,7 @@ internal sealed partial class ChatTransportCore
         var response = exchange.Response;
         if (response.Status is < 200 or >= 300)
         {
-            throw _wire.ReadError(response, Secrets);
+            throw RedirectError(response) ?? _wire.ReadError(response, Secrets);
         }
 
         return _wire.ReadResponse(response, response.Content.ToMemory(), Secrets);
@@ -89,6 +89,40 @@ internal sealed partial class ChatTransportCore
         {
             throw NetworkTimeout(ex);
         }
+        catch (Exception ex) when (FindRedirect(ex) is { } followed)
+        {
+            throw ServiceErrorReader.Redirect(new SyntheticResponse(followed.FinalStatus, "Redirect followed by the HTTP client"), followed.Target, Secrets);
+        }
+    }
+
+    private static RedirectFollowedException? FindRedirect(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is RedirectFollowedException followed)
+            {
+                return followed;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The typed error of a 3xx (never followed), or <see langword="null"/>.</summary>
+    private MaiServiceException? RedirectError(Response response)
+    {
+        if (response.Status is < 300 or >= 400)
+        {
+            return null;
+        }
+
+        Uri? target = null;
+        if (response.Headers.TryGetValue("Location", out var location) && Uri.TryCreate(location, UriKind.RelativeOrAbsolute, out var parsed))
+        {
+            target = parsed.IsAbsoluteUri ? parsed : new Uri(RequestUri, parsed);
+        }
+
+        return ServiceErrorReader.Redirect(response, target, Secrets);
     }
 
     /// <summary>Why a 2xx answer to a stream request cannot be read as a stream (a 204, or a content type that is neither SSE nor the

@@ -11,7 +11,13 @@ namespace Mai.Client.Transport;
 /// serves both transports; "no response" (<see cref="ClientResultException"/> without one) becomes <see cref="RequestFailedException"/>
 /// with status 0, as on the Azure transport.
 /// </summary>
-internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan networkTimeout, SecretScrubber secrets) : IChatSender
+/// <remarks>
+/// Streams are read straight from the response body: <see cref="ClientPipeline"/> wraps a response in its SSE reconnection handler
+/// (which follows redirects and reconnects on its own, and buffers) when the request's <c>Accept</c> names <c>text/event-stream</c> as
+/// the pipeline starts; so on pipelines this library builds, <see cref="EventStreamAcceptPolicy"/> sets that header just before the
+/// transport instead. A caller-built <c>OpenAIClient</c>'s pipeline lacks the policy and keeps the SDK's behaviour.
+/// </remarks>
+internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan networkTimeout, SecretScrubber secrets, bool acceptPolicyInstalled) : IChatSender
 {
     private const string ClientRequestIdHeader = "x-ms-client-request-id";
 
@@ -26,7 +32,19 @@ internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan ne
             var http = message.Request;
             http.Method = "POST";
             http.Uri = request.Uri;
-            http.Headers.Set("Accept", request.Stream ? "text/event-stream" : "application/json");
+            if (!request.Stream)
+            {
+                http.Headers.Set("Accept", "application/json");
+            }
+            else if (acceptPolicyInstalled)
+            {
+                message.SetProperty(typeof(EventStreamAcceptPolicy), true);
+            }
+            else
+            {
+                http.Headers.Set("Accept", "text/event-stream");
+            }
+
             http.Headers.Set("Content-Type", "application/json");
 
             // Azure's client request id, as the Azure transport sends it: Azure echoes it, and an error without a server request id quotes it.
@@ -85,5 +103,35 @@ internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan ne
         }
 
         public override void Dispose() => message.Dispose();
+    }
+}
+
+/// <summary>Sets <c>Accept: text/event-stream</c> on a streaming request just before the transport (see <see cref="ClientModelChatSender"/>).</summary>
+internal sealed class EventStreamAcceptPolicy : PipelinePolicy
+{
+    private EventStreamAcceptPolicy()
+    {
+    }
+
+    public static EventStreamAcceptPolicy Instance { get; } = new();
+
+    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        SetAccept(message);
+        ProcessNext(message, pipeline, currentIndex);
+    }
+
+    public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        SetAccept(message);
+        return ProcessNextAsync(message, pipeline, currentIndex);
+    }
+
+    private static void SetAccept(PipelineMessage message)
+    {
+        if (message.TryGetProperty(typeof(EventStreamAcceptPolicy), out _))
+        {
+            message.Request.Headers.Set("Accept", "text/event-stream");
+        }
     }
 }

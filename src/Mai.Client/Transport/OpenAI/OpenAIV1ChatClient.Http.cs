@@ -51,9 +51,9 @@ public sealed partial class OpenAIV1ChatClient
     internal static string ProviderNameFor(Uri endpoint) =>
         IsAzureResourceHost(endpoint.Host) ? OpenAIV1Constants.AzureProviderName : OpenAIV1Constants.OpenAIProviderName;
 
-    private static ChatTransportCore CreateCore(ClientPipeline pipeline, Uri endpoint, OpenAIV1ChatClientOptions options, string? defaultModelId, SecretScrubber secrets) =>
+    private static ChatTransportCore CreateCore(ClientPipeline pipeline, Uri endpoint, OpenAIV1ChatClientOptions options, string? defaultModelId, SecretScrubber secrets, bool ownPipeline) =>
         new(ChatCompletionsWireFormat.Instance,
-            new ClientModelChatSender(pipeline, options.NetworkTimeout, secrets),
+            new ClientModelChatSender(pipeline, options.NetworkTimeout, secrets, acceptPolicyInstalled: ownPipeline),
             endpoint,
             new ChatTransportSettings(nameof(OpenAIV1ChatClientOptions), options.ApiVersion, options.NetworkTimeout, defaultModelId, options.IncludeStreamUsage),
             secrets);
@@ -71,10 +71,8 @@ public sealed partial class OpenAIV1ChatClient
             sdkOptions.UserAgentApplicationId = options.ApplicationId;
         }
 
-        if (options.HttpClient is not null)
-        {
-            sdkOptions.Transport = new HttpClientPipelineTransport(options.HttpClient);
-        }
+        sdkOptions.Transport = new HttpClientPipelineTransport(RedirectGuard.ClientFor(options.HttpClient)); // redirects are never followed
+        sdkOptions.AddPolicy(EventStreamAcceptPolicy.Instance, PipelinePosition.BeforeTransport); // streams bypass the SDK's SSE wrapper
 
         return sdkOptions;
     }

@@ -58,7 +58,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         sdkOptions.AddPolicy(ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(credential, OpenAIV1Constants.ApiKeyHeader), PipelinePosition.PerTry);
         _client = new OpenAIClient(credential, sdkOptions);
         _pipeline = _client.Pipeline;
-        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, new SecretScrubber(() => [KeyOf(credential)]));
+        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, new SecretScrubber(() => [KeyOf(credential)]), ownPipeline: true);
         _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _options.DefaultModelId ?? deployment);
     }
 
@@ -77,7 +77,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(credential);
         Endpoint = ResolveEndpoint(endpoint, bearerToken: true, out var deployment);
         _options = (options ?? new OpenAIV1ChatClientOptions()).CloneAndValidate();
-        TokenScope = _options.TokenScope ?? ChatEndpoints.CognitiveServicesScope;
+        TokenScope = _options.TokenScope ?? ChatEndpoints.ScopeFor(Endpoint); // one audience rule for both transports
 
         // Azure.Core's TokenCredential is a System.ClientModel AuthenticationTokenProvider, so System.ClientModel's BearerTokenPolicy
         // takes it as is; that policy asks its provider on every request, so the token is cached in between (CachingTokenProvider).
@@ -88,7 +88,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         _client = new OpenAIClient(new BearerTokenPolicy(_tokenCache, TokenScope), CreateSdkOptions(Endpoint, _options));
 #pragma warning restore OPENAI001
         _pipeline = _client.Pipeline;
-        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, SecretScrubber.None);
+        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, SecretScrubber.None, ownPipeline: true);
         _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _options.DefaultModelId ?? deployment);
     }
 
@@ -112,7 +112,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         RejectPipelineOption(_options.HttpClient, nameof(OpenAIV1ChatClientOptions.HttpClient));
         _client = client;
         _pipeline = client.Pipeline;
-        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId, SecretScrubber.None);
+        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId, SecretScrubber.None, ownPipeline: false);
         _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _options.DefaultModelId);
     }
 

@@ -24,7 +24,9 @@ public sealed class OpenAIV1ChatClientOptions
     public bool IncludeStreamUsage { get; set; } = true;
 
     /// <summary>Gets or sets the Entra ID scope requested for a <see cref="Azure.Core.TokenCredential"/>.</summary>
-    /// <value>The default is <see langword="null"/>: <c>https://cognitiveservices.azure.com/.default</c>, the audience of Foundry and Azure OpenAI.</value>
+    /// <value>The default is <see langword="null"/>: the rule both transports share, <c>https://cognitiveservices.azure.com/.default</c> for
+    /// <c>*.services.ai.azure.com</c>, <c>*.openai.azure.com</c> and <c>*.cognitiveservices.azure.com</c> (Foundry and Azure OpenAI), and
+    /// <c>https://ml.azure.com/.default</c> for any other host (serverless endpoints such as <c>*.models.ai.azure.com</c>).</value>
     public string? TokenScope { get; set; }
 
     /// <summary>Gets or sets a prefix for the <c>User-Agent</c> header (the OpenAI SDK's <c>UserAgentApplicationId</c>), at most 24 characters.</summary>

@@ -1,0 +1,87 @@
+namespace Mai.Client.Transport;
+
+/// <summary>
+/// The one redirect rule of every transport: no request ever follows a redirect. Both SDK pipelines send through an
+/// <see cref="HttpClient"/> this class builds, so the rule holds whatever the SDKs' defaults are:
+/// <list type="bullet">
+/// <item>Without a caller-supplied client: one shared <see cref="SocketsHttpHandler"/> with <see cref="SocketsHttpHandler.AllowAutoRedirect"/>
+/// off. A 3xx comes back as a response, and <see cref="ChatTransportCore"/> reports it as a typed error that names the target origin
+/// (the credential stays with the configured endpoint; nothing loops).</item>
+/// <item>With a caller-supplied client (options <c>HttpClient</c>, e.g. from <c>IHttpClientFactory</c>): its handler is private and may
+/// follow redirects by itself, so the request is sent as a copy through it and the final request URI is checked; a response from
+/// another URI fails with the same typed error and is never read. Configure that client's primary handler with
+/// <c>AllowAutoRedirect = false</c> so the credential cannot even reach the redirect target (the transport cannot switch it off).</item>
+/// </list>
+/// </summary>
+internal static class RedirectGuard
+{
+    private static readonly Lazy<HttpClient> s_shared = new(() => new HttpClient(
+        new OriginCheckHandler(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5), // follow DNS changes
+        }))
+    {
+        Timeout = Timeout.InfiniteTimeSpan, // the transport's NetworkTimeout governs
+    });
+
+    /// <summary>Gets the client the SDK transport sends through: the shared non-redirecting one, or a guard over <paramref name="callerClient"/>.</summary>
+    public static HttpClient ClientFor(HttpClient? callerClient) =>
+        callerClient is null
+            ? s_shared.Value
+            : new HttpClient(new OriginCheckHandler(new ForwardingHandler(callerClient)), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>Fails a response that did not come from the URI the request was sent to (a redirect the inner handler followed).</summary>
+    private sealed class OriginCheckHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var sent = request.RequestUri!;
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var final = response.RequestMessage?.RequestUri;
+            if (final is not null && final != sent)
+            {
+                var status = (int)response.StatusCode;
+                response.Dispose();
+                throw new RedirectFollowedException(final, status);
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>Sends a copy of each request through a caller's <see cref="HttpClient"/> (which refuses a message another client already sent).</summary>
+    private sealed class ForwardingHandler(HttpClient client) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var copy = new HttpRequestMessage(request.Method, request.RequestUri)
+            {
+                Content = request.Content,
+                Version = request.Version,
+                VersionPolicy = request.VersionPolicy,
+            };
+            foreach (var header in request.Headers)
+            {
+                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            foreach (var option in request.Options)
+            {
+                ((IDictionary<string, object?>)copy.Options)[option.Key] = option.Value;
+            }
+
+            return client.SendAsync(copy, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+    }
+}
+
+/// <summary>A caller-supplied HTTP client followed a redirect; <see cref="ChatTransportCore"/> turns it into the typed redirect error.</summary>
+internal sealed class RedirectFollowedException(Uri target, int status)
+    : Exception("The HTTP client followed a redirect to " + target.GetLeftPart(UriPartial.Authority) + ".")
+{
+    public Uri Target { get; } = target;
+
+    public int FinalStatus { get; } = status;
+}
