@@ -42,6 +42,7 @@ public sealed class Contenders : IDisposable
     private readonly List<OpenAI.Chat.ChatMessage> _openAIMessages;
     private readonly ChatCompletionOptions _openAIOptions;
     private readonly AzureInferenceChatClient _transport;
+    private readonly OpenAIV1ChatClient _openAITransport;
     private readonly MaiClient _maiClient;
     private readonly MaiClient _maiBudgeted;
     private readonly List<MeaiChatMessage> _messages;
@@ -102,6 +103,11 @@ public sealed class Contenders : IDisposable
 
         // 4. The Mai transport alone.
         _transport = new AzureInferenceChatClient(s_endpoint, new AzureKeyCredential(ApiKey), new AzureInferenceChatClientOptions
+        {
+            DefaultModelId = model,
+            HttpClient = NewHttp(bytes, contentType),
+        });
+        _openAITransport = new OpenAIV1ChatClient(s_endpoint, new System.ClientModel.ApiKeyCredential(ApiKey), new OpenAIV1ChatClientOptions
         {
             DefaultModelId = model,
             HttpClient = NewHttp(bytes, contentType),
@@ -308,6 +314,8 @@ public sealed class Contenders : IDisposable
 
     public Task<long> TransportStreamAsync() => ChecksumAsync(_transport.GetStreamingResponseAsync(_messages, _chatOptions));
 
+    public Task<long> OpenAITransportStreamAsync() => ChecksumAsync(_openAITransport.GetStreamingResponseAsync(_messages, _chatOptions));
+
     public Task<long> MaiClientStreamAsync() => MaiStreamAsync(_maiClient);
 
     public Task<long> MaiBudgetedStreamAsync() => MaiStreamAsync(_maiBudgeted);
@@ -401,6 +409,7 @@ public sealed class Contenders : IDisposable
         }
 
         _transport.Dispose();
+        _openAITransport.Dispose();
         foreach (var http in _httpClients)
         {
             http.Dispose();

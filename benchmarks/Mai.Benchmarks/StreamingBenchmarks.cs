@@ -35,6 +35,9 @@ public class StreamingBenchmarks
     [Benchmark(Description = "MaiTransport")]
     public Task<long> MaiTransport() => _c.TransportStreamAsync();
 
+    [Benchmark(Description = "MaiOpenAITransport")]
+    public Task<long> MaiOpenAITransport() => _c.OpenAITransportStreamAsync();
+
     [Benchmark(Description = "MaiClient")]
     public Task<long> MaiClient() => _c.MaiClientStreamAsync();
 

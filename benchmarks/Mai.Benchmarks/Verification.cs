@@ -14,6 +14,7 @@ public static class Verification
             ("AzureInference", c.AzureStreamAsync, c.ExpectedRaw),
             ("OpenAI", c.OpenAIStreamAsync, c.ExpectedRaw),
             ("MaiTransport", c.TransportStreamAsync, c.ExpectedRaw),
+            ("MaiOpenAITransport", c.OpenAITransportStreamAsync, c.ExpectedRaw),
             ("MaiClient", c.MaiClientStreamAsync, c.ExpectedSplit),
             ("MaiBudgeted", c.MaiBudgetedStreamAsync, c.ExpectedSplit),
         ]
