@@ -129,6 +129,7 @@ public static class MaiServiceCollectionExtensions
             optionsBuilder.Configure(configure);
         }
 
+        Mai.Client.Transport.RedirectGuard.TurnOffRedirects(services, name ?? MaiContainerServices.DefaultHttpClientName); // credentials never follow a redirect
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MaiClientOptions>, MaiContainerServices>());
         services.AddSingleton<IValidateOptions<MaiClientOptions>>(new MaiClientOptionsValidator(optionsName, keyPrefix));
         optionsBuilder.ValidateOnStart();

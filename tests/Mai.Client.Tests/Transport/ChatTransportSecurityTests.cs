@@ -3,6 +3,7 @@ using Azure.Core;
 using Mai.Client.Errors;
 using Mai.Client.Transport;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using static Mai.Client.Tests.Transport.TransportTestKit;
 
 namespace Mai.Client.Tests.Transport;
@@ -133,4 +134,42 @@ internal sealed class StaticTokenCredential : TokenCredential
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new("t", DateTimeOffset.MaxValue);
 
     public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(GetToken(requestContext, cancellationToken));
+}
+
+/// <summary>The <c>IHttpClientFactory</c> client a hosted <see cref="MaiClient"/> sends through does not follow redirects.</summary>
+public sealed class HttpClientFactoryRedirectTests
+{
+    [Theory]
+    [InlineData(null, "Mai")]
+    [InlineData("gpt4o", "gpt4o")]
+    public async Task AddMaiClient_FactoryClient_DoesNotFollowARedirectToAnotherOrigin(string? name, string clientName)
+    {
+        await using var other = new LoopbackServer(ScriptedReply.Json(Completion()));
+        await using var server = new LoopbackServer(new ScriptedReply
+        {
+            Status = 307,
+            Reason = "Temporary Redirect",
+            Headers = [new("Location", new Uri(other.Endpoint, "/stolen").ToString())],
+        });
+        var services = new ServiceCollection();
+        services.AddHttpClient(clientName);
+        if (name is null)
+        {
+            services.AddMaiClient(o => { o.Endpoint = server.Endpoint; o.ApiKey = Key; });
+        }
+        else
+        {
+            services.AddMaiClient(name, o => { o.Endpoint = server.Endpoint; o.ApiKey = Key; });
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        using var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(clientName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Endpoint, "/models/chat/completions")) { Content = new StringContent("{}") };
+        request.Headers.Add("api-key", Key);
+
+        using var response = await http.SendAsync(request, Guard());
+
+        Assert.Equal(System.Net.HttpStatusCode.TemporaryRedirect, response.StatusCode);
+        Assert.Empty(other.Requests);
+    }
 }

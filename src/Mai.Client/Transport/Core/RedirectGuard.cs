@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
+
 namespace Mai.Client.Transport;
 
 /// <summary>
@@ -25,6 +28,24 @@ internal static class RedirectGuard
     {
         Timeout = Timeout.InfiniteTimeSpan, // the transport's NetworkTimeout governs
     });
+
+    /// <summary>
+    /// Turns automatic redirects off on the primary handler of the <c>IHttpClientFactory</c> client named <paramref name="clientName"/>
+    /// (a post-configuration, so it applies after the application's own handler configuration). Does nothing without a factory.
+    /// </summary>
+    public static void TurnOffRedirects(IServiceCollection services, string clientName) =>
+        services.PostConfigure<HttpClientFactoryOptions>(clientName, options => options.HttpMessageHandlerBuilderActions.Add(static builder =>
+        {
+            switch (builder.PrimaryHandler)
+            {
+                case SocketsHttpHandler sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler handler:
+                    handler.AllowAutoRedirect = false;
+                    break;
+            }
+        }));
 
     /// <summary>Gets the client the SDK transport sends through: the shared non-redirecting one, or a guard over <paramref name="callerClient"/>.</summary>
     public static HttpClient ClientFor(HttpClient? callerClient) =>
