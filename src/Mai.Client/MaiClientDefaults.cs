@@ -6,5 +6,5 @@ namespace Mai.Client;
 internal static class MaiClientDefaults
 {
     /// <summary>The network timeout: the transports' own default, so the facade and a transport used alone agree.</summary>
-    public static readonly TimeSpan NetworkTimeout = AzureInferenceConstants.DefaultNetworkTimeout;
+    public static readonly TimeSpan NetworkTimeout = TransportConstants.DefaultNetworkTimeout;
 }
