@@ -16,7 +16,6 @@ namespace Mai.Client;
 /// </remarks>
 public sealed partial class MaiClient : IDisposable
 {
-    private readonly MaiClientOptions _options;
     private readonly TimeProvider _time;
     private readonly bool _ownsPipeline;
 
@@ -27,9 +26,9 @@ public sealed partial class MaiClient : IDisposable
     public MaiClient(MaiClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.ValidateAndCopy(requireEndpoint: true);
-        _time = _options.TimeProvider;
-        ChatClient = MaiPipeline.Build(_options);
+        var validated = options.ValidateAndCopy(requireEndpoint: true);
+        _time = validated.TimeProvider;
+        ChatClient = MaiPipeline.Build(validated);
         _ownsPipeline = true;
     }
 
@@ -41,11 +40,38 @@ public sealed partial class MaiClient : IDisposable
     public MaiClient(IChatClient innerClient, MaiClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(innerClient);
-        _options = (options ?? new MaiClientOptions()).ValidateAndCopy(requireEndpoint: false);
-        _time = _options.TimeProvider;
-        ChatClient = MaiPipeline.Compose(innerClient, _options);
+        var validated = (options ?? new MaiClientOptions()).ValidateAndCopy(requireEndpoint: false);
+        _time = validated.TimeProvider;
+        ChatClient = MaiPipeline.Compose(innerClient, validated);
         _ownsPipeline = false;
     }
+
+    /// <summary>Initializes the facade alone over a pipeline that is already composed; no layer is added.</summary>
+    /// <param name="pipeline">The whole pipeline, which becomes <see cref="ChatClient"/>.</param>
+    /// <param name="timeProvider">The clock for durations and time to first token.</param>
+    /// <param name="ownsPipeline">Whether <see cref="Dispose"/> disposes <paramref name="pipeline"/>.</param>
+    private MaiClient(IChatClient pipeline, TimeProvider timeProvider, bool ownsPipeline)
+    {
+        _time = timeProvider;
+        ChatClient = pipeline;
+        _ownsPipeline = ownsPipeline;
+    }
+
+    /// <summary>Creates the facade alone over a pipeline that is already composed (for example the Mai layers with your own M.E.AI middleware
+    /// around them, built with <see cref="MaiChatClientBuilderExtensions.UseMaiPipeline"/>); no layer is added, so the facade's callers and the
+    /// pipeline's other consumers go through exactly the same middleware.</summary>
+    /// <param name="pipeline">The pipeline; it becomes <see cref="ChatClient"/> and stays owned by the caller.</param>
+    /// <param name="timeProvider">The clock for durations and time to first token; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <returns>The facade.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="pipeline"/> is <see langword="null"/>.</exception>
+    public static MaiClient FromPipeline(IChatClient pipeline, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return new MaiClient(pipeline, timeProvider ?? TimeProvider.System, ownsPipeline: false);
+    }
+
+    /// <summary>Creates the facade over a pipeline it owns (the hosting registration, where the container disposes the facade).</summary>
+    internal static MaiClient OwningPipeline(IChatClient pipeline, TimeProvider timeProvider) => new(pipeline, timeProvider, ownsPipeline: true);
 
     /// <summary>Gets the composed pipeline as an <see cref="IChatClient"/>, for any M.E.AI consumer.</summary>
     public IChatClient ChatClient { get; }

@@ -1,7 +1,10 @@
+using Mai.Client.Transport;
+
 namespace Mai.Client;
 
 /// <summary>The defaults of <see cref="MaiClientOptions"/>, in one place.</summary>
 internal static class MaiClientDefaults
 {
-    public static readonly TimeSpan NetworkTimeout = TimeSpan.FromMinutes(10);
+    /// <summary>The network timeout: the transports' own default, so the facade and a transport used alone agree.</summary>
+    public static readonly TimeSpan NetworkTimeout = TransportConstants.DefaultNetworkTimeout;
 }

@@ -11,7 +11,7 @@ namespace Mai.Client;
 /// Options are validated when the client is built (<see cref="MaiClient(MaiClientOptions)"/>), with a message naming the property
 /// and the bad value, then copied: later changes to this instance do not affect a client already built.
 /// </remarks>
-public sealed class MaiClientOptions
+public sealed partial class MaiClientOptions
 {
     /// <summary>Gets or sets the primary endpoint, for example <c>https://my-resource.services.ai.azure.com/models</c>.</summary>
     /// <value>The default is <see langword="null"/>, which is only valid when the client is built over an existing <see cref="Microsoft.Extensions.AI.IChatClient"/>.</value>
@@ -113,61 +113,6 @@ public sealed class MaiClientOptions
     /// <value>The default is <see langword="null"/>: the transport's own shared client.</value>
     public HttpClient? HttpClient { get; set; }
 
-    /// <summary>Validates the options and returns a deep copy.</summary>
-    /// <param name="requireEndpoint">Whether an endpoint is required (false when building over an existing client).</param>
-    /// <param name="paramName">The caller's parameter name, reported in the exception.</param>
-    /// <returns>The validated copy.</returns>
-    /// <exception cref="ArgumentException">A property has an invalid value; the message names it.</exception>
-    internal MaiClientOptions ValidateAndCopy(bool requireEndpoint, string paramName = "options")
-    {
-        if (requireEndpoint)
-        {
-            ValidateDeployment(nameof(Endpoint), Endpoint, Model, paramName);
-        }
-
-        if (NetworkTimeout <= TimeSpan.Zero && NetworkTimeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(NetworkTimeout)} must be positive or Timeout.InfiniteTimeSpan; it was {NetworkTimeout}.", paramName);
-        }
-
-        if (!Enum.IsDefined(Transport))
-        {
-            throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(Transport)} has an unknown value '{Transport}'.", paramName);
-        }
-
-        if (ApiVersion is { } version && string.IsNullOrWhiteSpace(version))
-        {
-            throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(ApiVersion)} must not be empty when set.", paramName);
-        }
-
-        if (Resilience is null || Prices is null)
-        {
-            throw new ArgumentException($"{nameof(MaiClientOptions)}.{(Resilience is null ? nameof(Resilience) : nameof(Prices))} must not be null.", paramName);
-        }
-
-        ValidatePositive(nameof(ContextWindowTokens), ContextWindowTokens, paramName);
-        ValidatePositive(nameof(TokensPerMinute), TokensPerMinute, paramName);
-        ValidatePositive(nameof(RequestsPerMinute), RequestsPerMinute, paramName);
-
-        if (TimeProvider is null)
-        {
-            throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(TimeProvider)} must not be null.", paramName);
-        }
-
-        for (var i = 0; i < Fallbacks.Count; i++)
-        {
-            var fallback = Fallbacks[i] ?? throw new ArgumentException($"{nameof(MaiClientOptions)}.{nameof(Fallbacks)}[{i}] is null.", paramName);
-            ValidateDeployment($"{nameof(Fallbacks)}[{i}].{nameof(MaiDeployment.Endpoint)}", fallback.Endpoint, fallback.Model, paramName);
-        }
-
-        var copy = (MaiClientOptions)MemberwiseClone();
-        copy.Fallbacks = [.. Fallbacks.Select(f => f.Clone())];
-        copy.Budgets = [.. Budgets];
-        copy.Resilience = Resilience.Clone(); // the pipeline sets the copy's clock and logger, never the caller's
-
-        return copy;
-    }
-
     /// <summary>Gets the primary deployment described by the top-level properties.</summary>
     internal MaiDeployment PrimaryDeployment => new()
     {
@@ -180,35 +125,4 @@ public sealed class MaiClientOptions
         TokensPerMinute = TokensPerMinute,
         RequestsPerMinute = RequestsPerMinute,
     };
-
-    private static void ValidatePositive(string property, int? value, string paramName)
-    {
-        if (value is <= 0)
-        {
-            throw new ArgumentException($"{nameof(MaiClientOptions)}.{property} must be positive when set; it was {value}.", paramName);
-        }
-    }
-
-    private static void ValidateDeployment(string property, Uri? endpoint, string? model, string paramName)
-    {
-        if (endpoint is null)
-        {
-            throw new ArgumentException($"{nameof(MaiClientOptions)}.{property} is required.", paramName);
-        }
-
-        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new ArgumentException($"{nameof(MaiClientOptions)}.{property} must be an absolute http(s) URI; it was '{endpoint}'.", paramName);
-        }
-
-        if (endpoint.Scheme == Uri.UriSchemeHttp && !endpoint.IsLoopback)
-        {
-            throw new ArgumentException($"{nameof(MaiClientOptions)}.{property} uses plain http to '{endpoint.Host}': keys and tokens are only sent over https, or http to loopback.", paramName);
-        }
-
-        if (model is not null && string.IsNullOrWhiteSpace(model))
-        {
-            throw new ArgumentException($"The model of {nameof(MaiClientOptions)}.{property} must not be blank when set.", paramName);
-        }
-    }
 }

@@ -108,7 +108,7 @@ public sealed partial class BudgetChatClient
         _ => null,
     };
 
-    private static void Validate(BudgetOptions options)
+    internal static void Validate(BudgetOptions options)
     {
         if (options.Limits is null)
         {

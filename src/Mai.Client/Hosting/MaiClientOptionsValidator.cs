@@ -1,18 +1,14 @@
 using Mai.Client.Transport;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace Mai.Client.Hosting;
 
 /// <summary>
-/// Validates the <see cref="MaiClientOptions"/> of one options name the way <see cref="MaiClient"/> will when built, with messages
-/// naming the configuration key. Runs at host start (<c>ValidateOnStart</c>) and on first resolution.
+/// Validates the <see cref="MaiClientOptions"/> of one options name with the options' own validation (the one <see cref="MaiClient"/> runs
+/// when built), with messages naming the configuration key. Runs at host start (<c>ValidateOnStart</c>) and on first resolution.
 /// </summary>
-/// <remarks>
-/// The options are checked by <see cref="MaiClientOptions.ValidateAndCopy"/>, then the resilience and budget layers are composed over a
-/// client that sends nothing, so their own checks run too (metering's checks are all covered by <c>ValidateAndCopy</c>, and it is left
-/// out so no instrument is created). No transport is built and nothing is sent.
-/// </remarks>
+/// <remarks>Nothing is built and nothing is sent: <see cref="MaiClientOptions.ValidateAndCopy"/> checks the options, the resilience
+/// settings and the budget limits, and the transport's options are checked for the api-version.</remarks>
 internal sealed class MaiClientOptionsValidator : IValidateOptions<MaiClientOptions>
 {
     private readonly string _name;
@@ -32,26 +28,15 @@ internal sealed class MaiClientOptionsValidator : IValidateOptions<MaiClientOpti
             return ValidateOptionsResult.Skip;
         }
 
-        if (BlankKey(options) is { } blank)
-        {
-            return ValidateOptionsResult.Fail($"{_messages.Key(blank)} is set but empty; remove it to authenticate with Entra ID.");
-        }
-
         try
         {
             var copy = options.ValidateAndCopy(requireEndpoint: true);
-            if (copy.Transport == MaiTransport.AzureInference && copy.ApiVersion is not null)
+            if (copy.ApiVersion is { } version)
             {
-                _ = new AzureInferenceChatClientOptions { ApiVersion = copy.ApiVersion, NetworkTimeout = copy.NetworkTimeout }.CloneAndValidate();
+                _ = copy.Transport == MaiTransport.OpenAIv1
+                    ? (object)new OpenAIV1ChatClientOptions { ApiVersion = version }.CloneAndValidate()
+                    : new AzureInferenceChatClientOptions { ApiVersion = version }.CloneAndValidate();
             }
-
-            // Compose without telemetry, logging or ledger: validation must leave no instruments or records behind.
-            copy.EnableMetering = false;
-            copy.MeterFactory = null;
-            copy.LoggerFactory = null;
-            copy.Ledger = null;
-            using var silent = new SilentChatClient();
-            using var pipeline = MaiPipeline.Compose(silent, copy);
         }
         catch (ArgumentException ex)
         {
@@ -60,39 +45,5 @@ internal sealed class MaiClientOptionsValidator : IValidateOptions<MaiClientOpti
         }
 
         return ValidateOptionsResult.Success;
-    }
-
-    private static string? BlankKey(MaiClientOptions options)
-    {
-        if (options.ApiKey is { } key && string.IsNullOrWhiteSpace(key))
-        {
-            return nameof(MaiClientOptions.ApiKey);
-        }
-
-        for (var i = 0; i < options.Fallbacks.Count; i++)
-        {
-            if (options.Fallbacks[i]?.ApiKey is { } fallbackKey && string.IsNullOrWhiteSpace(fallbackKey))
-            {
-                return $"{nameof(MaiClientOptions.Fallbacks)}:{i}:{nameof(MaiDeployment.ApiKey)}";
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>A client that is never called: the layers are only composed to run their validation.</summary>
-    private sealed class SilentChatClient : IChatClient
-    {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new InvalidOperationException("The validation probe sends nothing.");
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new InvalidOperationException("The validation probe sends nothing.");
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
     }
 }

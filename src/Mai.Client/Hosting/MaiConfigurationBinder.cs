@@ -1,19 +1,53 @@
+using System.Reflection;
 using Azure.Core;
 using Azure.Identity;
+using System.Globalization;
 using Mai.Client.Accounting;
+using Mai.Client.Resilience;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Mai.Client.Hosting;
 
-/// <summary>Binds one configuration section onto the <see cref="MaiClientOptions"/> of one options name.</summary>
+/// <summary>Binds one configuration section onto the <see cref="MaiClientOptions"/> of one options name, strictly.</summary>
 /// <remarks>
-/// Unknown keys in a section are rejected (a misspelt key would otherwise be ignored in silence); a configuration root is not checked. A value that cannot be bound, or a price table
-/// that cannot be built, is reported as an <see cref="OptionsValidationException"/> naming the configuration key; any configured API key
-/// is redacted from the message.
+/// <para>
+/// The options types are bound directly by the configuration binder with <see cref="BinderOptions.ErrorOnUnknownConfiguration"/>, which
+/// also makes a value that does not convert inside a collection (<c>Budgets:0:MaxTokens=5e0</c>, <c>Resilience:RetryableStatusCodes:1=5o3</c>,
+/// a fallback with one bad field) an error instead of an entry dropped in silence. Every such failure, and every key that matches no
+/// setting, is an <see cref="OptionsValidationException"/> naming the configuration key: a setting that does not bind never leaves a silent
+/// default (no budget, nothing retried, one fallback fewer).
+/// </para>
+/// <para>
+/// The values that configuration holds in another shape than the options (a managed identity's client id, the price table) are read into
+/// <see cref="MaiConfigurationOnlySettings"/>; properties that hold services (<c>Credential</c>, <c>HttpClient</c>, …) cannot be set from
+/// configuration. A configuration root (not a section) is the whole application's configuration: only its keys named like a setting are read.
+/// Messages never echo a configured value: it may be a key typed into the wrong setting.
+/// </para>
 /// </remarks>
 internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientOptions>
 {
+    private static readonly Action<BinderOptions> Strict = o => o.ErrorOnUnknownConfiguration = true;
+
+    /// <summary>The keys a configuration root may hold for the client: the options' properties and the configuration-only settings.</summary>
+    private static readonly HashSet<string> TopLevelKeys = typeof(MaiClientOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Select(p => p.Name)
+        .Append(MaiConfigurationOnlySettings.ManagedIdentityClientIdKey)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Properties of <see cref="MaiClientOptions"/> and <see cref="MaiDeployment"/> that hold services: set in code or taken from the container.</summary>
+    private static readonly HashSet<string> CodeOnlyKeys = new(StringComparer.OrdinalIgnoreCase)
+    {
+        nameof(MaiClientOptions.Credential),
+        nameof(MaiClientOptions.Ledger),
+        nameof(MaiClientOptions.BudgetStore),
+        nameof(MaiClientOptions.MeterFactory),
+        nameof(MaiClientOptions.TimeProvider),
+        nameof(MaiClientOptions.LoggerFactory),
+        nameof(MaiClientOptions.HttpClient),
+        nameof(MaiResilienceOptions.Pipeline),
+    };
+
     private readonly string _name;
     private readonly IConfiguration _configuration;
     private readonly ConfigurationKeyMessages _messages;
@@ -35,70 +69,135 @@ internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientO
             return;
         }
 
-        // A configuration root holds the whole application's settings: only a section is checked for misspelt keys.
-        if (_configuration is IConfigurationSection && UnknownSettings.Find(_configuration, typeof(MaiClientSettings)) is { } unknown)
-        {
-            throw Fail($"{unknown} is not a Mai.Client setting; check its spelling.");
-        }
-
-        MaiClientSettings settings;
+        var (view, prices, settings) = Split();
+        var firstFallback = options.Fallbacks.Count;
         try
         {
-            settings = _configuration.Get<MaiClientSettings>() ?? new MaiClientSettings();
+            view.Bind(options, Strict);
+            if (prices is not null)
+            {
+                settings.Prices = new PriceTableOptions();
+                prices.GetSection(MaiConfigurationOnlySettings.PricesKey).Bind(settings.Prices, Strict);
+            }
         }
         catch (InvalidOperationException ex)
         {
-            throw Fail(_messages.FromBinder(ex));
+            var keys = view.AsEnumerable(makePathsRelative: true).Concat(prices?.AsEnumerable(makePathsRelative: true) ?? []).Select(p => p.Key);
+            throw Fail(_messages.FromBinder(ex, keys));
         }
 
-        Apply(settings, options);
+        var fallbackKeys = view.GetSection(nameof(MaiClientOptions.Fallbacks)).GetChildren().Select(c => c.Key).ToList();
+        Apply(settings, options, firstFallback, fallbackKeys);
     }
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static DefaultAzureCredential ManagedIdentity(string clientId) =>
         new(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
 
-    private void Apply(MaiClientSettings settings, MaiClientOptions options)
+    /// <summary>Splits the section into what binds onto the options, the price table section, and the configuration-only settings.</summary>
+    private (IConfiguration View, IConfiguration? Prices, MaiConfigurationOnlySettings Settings) Split()
     {
-        options.Endpoint = settings.Endpoint ?? options.Endpoint;
-        options.Model = NullIfBlank(settings.Model) ?? options.Model;
-        options.ApiKey = settings.ApiKey ?? options.ApiKey;
-        options.DeploymentName = NullIfBlank(settings.DeploymentName) ?? options.DeploymentName;
-        options.Transport = settings.Transport ?? options.Transport;
-        options.ApiVersion = NullIfBlank(settings.ApiVersion) ?? options.ApiVersion;
-        options.NetworkTimeout = settings.NetworkTimeout ?? options.NetworkTimeout;
-        options.SplitReasoning = settings.SplitReasoning ?? options.SplitReasoning;
-        options.ContextWindowTokens = settings.ContextWindowTokens ?? options.ContextWindowTokens;
-        options.TokensPerMinute = settings.TokensPerMinute ?? options.TokensPerMinute;
-        options.RequestsPerMinute = settings.RequestsPerMinute ?? options.RequestsPerMinute;
-        options.EnableResilience = settings.EnableResilience ?? options.EnableResilience;
-        options.EnableMetering = settings.EnableMetering ?? options.EnableMetering;
-        options.ReportEstimatedUsage = settings.ReportEstimatedUsage ?? options.ReportEstimatedUsage;
+        var isSection = _configuration is IConfigurationSection;
+        var settings = new MaiConfigurationOnlySettings();
+        var optionPairs = new List<KeyValuePair<string, string?>>();
+        var pricePairs = new List<KeyValuePair<string, string?>>();
+        var fallbacksWithSettings = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in _configuration.AsEnumerable(makePathsRelative: true))
+        {
+            if (pair.Value is null)
+            {
+                continue; // a section (its children carry the values) or an explicit null: nothing to bind
+            }
 
-        TokenCredential? managedIdentity = NullIfBlank(settings.ManagedIdentityClientId) is { } clientId ? ManagedIdentity(clientId) : null;
+            var segments = pair.Key.Split(ConfigurationPath.KeyDelimiter);
+            if (!isSection && (!TopLevelKeys.Contains(segments[0]) || CodeOnlyKeys.Contains(segments[0])))
+            {
+                continue; // the application's other settings
+            }
+
+            if (Is(segments[0], MaiConfigurationOnlySettings.PricesKey))
+            {
+                pricePairs.Add(pair);
+            }
+            else if (segments.Length == 1 && Is(segments[0], MaiConfigurationOnlySettings.ManagedIdentityClientIdKey))
+            {
+                settings.ManagedIdentityClientId = RequireText(pair);
+            }
+            else if (segments is [var fallbacks, var index, var property] && Is(fallbacks, nameof(MaiClientOptions.Fallbacks))
+                && Is(property, MaiConfigurationOnlySettings.ManagedIdentityClientIdKey))
+            {
+                settings.FallbackManagedIdentityClientIds[index] = RequireText(pair);
+            }
+            else if (segments.Length >= 2 && Is(segments[0], nameof(MaiClientOptions.Resilience)) && Is(segments[1], nameof(MaiResilienceOptions.RetryableStatusCodes)))
+            {
+                settings.RetryableStatusCodes ??= [];
+                if (segments.Length == 3 && int.TryParse(pair.Value, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var status))
+                {
+                    settings.RetryableStatusCodes.Add(status);
+                }
+                else if (segments.Length != 2 || pair.Value.Length > 0)
+                {
+                    // An empty list ("RetryableStatusCodes": []) is an empty set; anything else must be a list of statuses.
+                    throw Fail(_messages.NotValid(pair.Key, typeof(int)));
+                }
+            }
+            else if (CodeOnlyKeys.Contains(segments[0])
+                || (segments is [var list, _, var setting, ..] && Is(list, nameof(MaiClientOptions.Fallbacks)) && CodeOnlyKeys.Contains(setting))
+                || (segments is [var resilience, var service, ..] && Is(resilience, nameof(MaiClientOptions.Resilience)) && CodeOnlyKeys.Contains(service)))
+            {
+                throw Fail($"{_messages.Key(pair.Key)} cannot be set in configuration: set it in code, or register the service in the container.");
+            }
+            else
+            {
+                if (segments is [var list2, var index2, ..] && Is(list2, nameof(MaiClientOptions.Fallbacks)))
+                {
+                    fallbacksWithSettings.Add(index2);
+                }
+
+                optionPairs.Add(pair);
+            }
+        }
+
+        // A fallback that only names its identity is still a fallback (its missing endpoint is then reported, not the entry dropped).
+        foreach (var index in settings.FallbackManagedIdentityClientIds.Keys.Where(k => !fallbacksWithSettings.Contains(k)))
+        {
+            optionPairs.Add(new(ConfigurationPath.Combine(nameof(MaiClientOptions.Fallbacks), index), string.Empty));
+        }
+
+        var view = new ConfigurationBuilder().AddInMemoryCollection(optionPairs).Build();
+        var prices = pricePairs.Count == 0 ? null : new ConfigurationBuilder().AddInMemoryCollection(pricePairs).Build();
+        return (view, prices, settings);
+    }
+
+    private string RequireText(KeyValuePair<string, string?> pair) =>
+        string.IsNullOrWhiteSpace(pair.Value)
+            ? throw Fail($"{_messages.Key(pair.Key)} is set but empty; remove it to use the default credential.")
+            : pair.Value;
+
+    private static bool Is(string key, string name) => string.Equals(key, name, StringComparison.OrdinalIgnoreCase);
+
+    private void Apply(MaiConfigurationOnlySettings settings, MaiClientOptions options, int firstFallback, List<string> fallbackKeys)
+    {
+        TokenCredential? managedIdentity = settings.ManagedIdentityClientId is { } clientId ? ManagedIdentity(clientId) : null;
         if (managedIdentity is not null && options.ApiKey is null)
         {
             options.Credential = managedIdentity;
         }
 
-        foreach (var fallback in settings.Fallbacks)
+        for (var i = 0; i < fallbackKeys.Count && firstFallback + i < options.Fallbacks.Count; i++)
         {
-            options.Fallbacks.Add(new MaiDeployment
+            var fallback = options.Fallbacks[firstFallback + i];
+            if (fallback is not null && fallback.ApiKey is null)
             {
-                Name = NullIfBlank(fallback.Name),
-                Endpoint = fallback.Endpoint,
-                Model = NullIfBlank(fallback.Model),
-                ApiKey = fallback.ApiKey,
-                Credential = fallback.ApiKey is not null ? null
-                    : NullIfBlank(fallback.ManagedIdentityClientId) is { } fallbackClientId ? ManagedIdentity(fallbackClientId) : managedIdentity,
-                ContextWindowTokens = fallback.ContextWindowTokens,
-                TokensPerMinute = fallback.TokensPerMinute,
-                RequestsPerMinute = fallback.RequestsPerMinute,
-            });
+                fallback.Credential = settings.FallbackManagedIdentityClientIds.TryGetValue(fallbackKeys[i], out var own) ? ManagedIdentity(own) : managedIdentity;
+            }
         }
 
-        settings.Resilience?.ApplyTo(options.Resilience);
+        if (settings.RetryableStatusCodes is { } statuses)
+        {
+            // A list in configuration replaces the default set (the binder would add to it, or, for a set it cannot replace, ignore it).
+            options.Resilience.RetryableStatusCodes.Clear();
+            options.Resilience.RetryableStatusCodes.UnionWith(statuses);
+        }
 
         if (settings.Prices is { } prices)
         {
@@ -111,16 +210,13 @@ internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientO
                 throw Fail(_messages.Translate(ex.Message));
             }
         }
-
-        foreach (var budget in settings.Budgets)
-        {
-            options.Budgets.Add(budget);
-        }
     }
 
     private OptionsValidationException Fail(string message)
     {
-        var keys = _configuration.GetSection(nameof(MaiClientSettings.Fallbacks)).GetChildren().Select(f => f[nameof(MaiDeploymentSettings.ApiKey)]).Append(_configuration[nameof(MaiClientSettings.ApiKey)]);
+        var keys = _configuration.GetSection(nameof(MaiClientOptions.Fallbacks)).GetChildren()
+            .Select(f => f[nameof(MaiDeployment.ApiKey)])
+            .Append(_configuration[nameof(MaiClientOptions.ApiKey)]);
         return new(_name, typeof(MaiClientOptions), [ConfigurationKeyMessages.Redact(message, keys)]);
     }
 }

@@ -11,7 +11,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <remarks>
 /// <para>
 /// The unnamed overloads register a singleton <see cref="MaiClient"/> and <see cref="IChatClient"/>; the named ones register them as
-/// keyed singletons under the name (<c>[FromKeyedServices("gpt4o")] MaiClient</c>). Options are <see cref="MaiClientOptions"/> named
+/// keyed singletons under the name (<c>[FromKeyedServices("gpt4o")] MaiClient</c>). Both are one pipeline: the Mai layers, the middleware
+/// added to the returned <see cref="ChatClientBuilder"/> around them, and <see cref="MaiClient"/> as a facade over the result
+/// (<see cref="MaiClient.ChatClient"/> is the registered <see cref="IChatClient"/>). Options are <see cref="MaiClientOptions"/> named
 /// options (the default name for the unnamed client): configuration is bound first, then the <c>configure</c> delegate runs, then
 /// <c>services.Configure&lt;MaiClientOptions&gt;(name, …)</c> registrations in order.
 /// </para>
@@ -25,7 +27,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <para>
 /// Options are validated when the host starts (<c>ValidateOnStart</c>) and when the client is first resolved; a failure is an
 /// <see cref="OptionsValidationException"/> whose message names the configuration key (<c>Mai:Fallbacks:0:Endpoint must be an absolute
-/// http(s) URI …</c>) and never contains a key. Configuration is read once, when the client is first built.
+/// http(s) URI …</c>) and never contains a key or any configured value. A setting that does not bind (a value that does not convert,
+/// <c>Budgets:0:MaxTokens=5e0</c>; a misspelt key) is such an error too, never a silent default. Configuration is read once, when the client is first built.
 /// </para>
 /// </remarks>
 /// <example>
@@ -53,7 +56,7 @@ public static class MaiServiceCollectionExtensions
     /// <param name="configuration">The section holding the options (for example <c>Configuration.GetSection("Mai")</c>); keys as in the class
     /// example. A key in the section that matches no setting is a validation error.</param>
     /// <param name="configure">Changes the options after binding; <see langword="null"/> for none.</param>
-    /// <returns>A builder for M.E.AI middleware around the registered <see cref="IChatClient"/> (the <see cref="MaiClient"/> facade does not go through it).</returns>
+    /// <returns>A builder for M.E.AI middleware around the Mai pipeline; the registered <see cref="IChatClient"/> and the <see cref="MaiClient"/> facade both go through it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The default <see cref="MaiClient"/> is already registered.</exception>
     public static ChatClientBuilder AddMaiClient(this IServiceCollection services, IConfiguration configuration, Action<MaiClientOptions>? configure = null)
@@ -134,13 +137,24 @@ public static class MaiServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<MaiClientOptions>>(new MaiClientOptionsValidator(optionsName, keyPrefix));
         optionsBuilder.ValidateOnStart();
 
+        // One pipeline per registration: the Mai layers, then the caller's middleware from the returned builder; the MaiClient facade sits on
+        // top of that same pipeline, so MaiClient callers and IChatClient consumers go through the same middleware.
+        var builder = new ChatClientBuilder(sp => MaiPipeline.Build(ResolveOptions(sp, optionsName).ValidateAndCopy(requireEndpoint: true)));
+        MaiClient CreateClient(IServiceProvider sp) => MaiClient.OwningPipeline(builder.Build(sp), ResolveOptions(sp, optionsName).TimeProvider);
         if (name is null)
         {
-            services.AddSingleton(sp => new MaiClient(sp.GetRequiredService<IOptionsMonitor<MaiClientOptions>>().Get(optionsName)));
-            return services.AddChatClient(sp => sp.GetRequiredService<MaiClient>().ChatClient);
+            services.AddSingleton(CreateClient);
+            services.AddSingleton(sp => sp.GetRequiredService<MaiClient>().ChatClient);
+        }
+        else
+        {
+            services.AddKeyedSingleton(name, (sp, _) => CreateClient(sp));
+            services.AddKeyedSingleton(name, (sp, _) => sp.GetRequiredKeyedService<MaiClient>(name).ChatClient);
         }
 
-        services.AddKeyedSingleton(name, (sp, _) => new MaiClient(sp.GetRequiredService<IOptionsMonitor<MaiClientOptions>>().Get(name)));
-        return services.AddKeyedChatClient(name, sp => sp.GetRequiredKeyedService<MaiClient>(name).ChatClient);
+        return builder;
     }
+
+    private static MaiClientOptions ResolveOptions(IServiceProvider services, string optionsName) =>
+        services.GetRequiredService<IOptionsMonitor<MaiClientOptions>>().Get(optionsName);
 }

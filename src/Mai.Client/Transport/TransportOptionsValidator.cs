@@ -7,13 +7,13 @@ internal static class TransportOptionsValidator
 {
 #pragma warning disable CA2208 // The parameter names reported are the options' property names, which is what the caller set.
     /// <summary>Throws for the first invalid setting.</summary>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names the options type, the property and the value.</exception>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names the options type and the property, never the text value (it may be a key typed in the wrong place).</exception>
     public static void Validate(string type, string? apiVersion, TimeSpan networkTimeout, string? defaultModelId, string? tokenScope, string? applicationId, int maxApplicationIdLength)
     {
         if (apiVersion is not null && (string.IsNullOrWhiteSpace(apiVersion) || apiVersion.Any(c => char.IsWhiteSpace(c) || c is '&' or '#' or '?')))
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"{type}.ApiVersion '{apiVersion}' is not a valid api-version value (use null to send none)."),
+                $"{type}.ApiVersion is not a valid api-version value: it must be non-blank, without spaces, '&', '#' or '?' (use null to send none).",
                 "ApiVersion");
         }
 
@@ -30,14 +30,14 @@ internal static class TransportOptionsValidator
         if (tokenScope is not null && !Uri.TryCreate(tokenScope, UriKind.Absolute, out _))
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"{type}.TokenScope '{tokenScope}' is not an absolute scope URI (e.g. https://cognitiveservices.azure.com/.default)."),
+                $"{type}.TokenScope is not an absolute scope URI (e.g. https://cognitiveservices.azure.com/.default).",
                 "TokenScope");
         }
 
         if (applicationId is not null && (applicationId.Length == 0 || applicationId.Length > maxApplicationIdLength || applicationId.Any(char.IsWhiteSpace)))
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"{type}.ApplicationId '{applicationId}' must be 1 to {maxApplicationIdLength} characters without spaces."),
+                string.Create(CultureInfo.InvariantCulture, $"{type}.ApplicationId must be 1 to {maxApplicationIdLength} characters without spaces."),
                 "ApplicationId");
         }
     }

@@ -116,11 +116,39 @@ public class MaiServiceCollectionExtensionsContainerTests
         var chat = provider.GetRequiredService<IChatClient>();
         var response = await chat.GetResponseAsync("Say hello.", cancellationToken: CallTimeout());
 
-        Assert.NotSame(provider.GetRequiredService<MaiClient>().ChatClient, chat);
+        // One pipeline (issue 11, item 6): the facade sits over the registered IChatClient, middleware included.
+        Assert.Same(provider.GetRequiredService<MaiClient>().ChatClient, chat);
         Assert.Equal(1, calls);
         Assert.Equal("gpt-4o", response.ModelId);
         Assert.NotEmpty(response.Text);
         Assert.Single(emu.Requests);
+    }
+
+    [Fact]
+    public async Task AskAsync_MaiClientFromTheContainer_GoesThroughTheBuilderMiddlewareToo()
+    {
+        await using var emu = await MaiEmulator.StartAsync(cancellationToken: CallTimeout());
+        var calls = 0;
+        var services = new ServiceCollection();
+        services.AddMaiClient("gpt4o", Section(emu, "gpt-4o"))
+            .Use((messages, options, next, ct) =>
+            {
+                Interlocked.Increment(ref calls);
+                return next(messages, options, ct);
+            });
+        using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredKeyedService<MaiClient>("gpt4o");
+
+        var result = await client.AskAsync("Say hello.", cancellationToken: CallTimeout());
+        await foreach (var update in client.StreamAsync("Say hello.", cancellationToken: CallTimeout()))
+        {
+            _ = update;
+        }
+
+        Assert.Equal(2, calls); // the ask and the stream, each once through the user's middleware
+        Assert.Same(client.ChatClient, provider.GetRequiredKeyedService<IChatClient>("gpt4o"));
+        Assert.NotEmpty(result.Answer);
+        Assert.Equal(2, emu.Requests.Count);
     }
 
     [Fact]
