@@ -22,6 +22,8 @@ public class MaiServiceException : RequestFailedException
         Param = details.Param;
         RequestId = details.RequestId;
         RetryAfter = details.RetryAfter;
+        ErrorType = details.Type;
+        ReportedStatus = details.Status;
     }
 
     /// <summary>Gets the message: status, error code, the service's message and the request id, with secrets removed.</summary>
@@ -38,6 +40,12 @@ public class MaiServiceException : RequestFailedException
 
     /// <summary>Gets the wait the service asked for (<c>retry-after-ms</c>, <c>x-ms-retry-after-ms</c> or <c>Retry-After</c>), if it sent one.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Gets the error object's <c>type</c>, if any (read by <see cref="FailureFacts"/>).</summary>
+    internal string? ErrorType { get; }
+
+    /// <summary>Gets the status number inside the error object, if any (an error event inside a 200 stream may name one).</summary>
+    internal int? ReportedStatus { get; }
 
     private sealed class FixedDetailsParser(string? code, string? message) : RequestFailedDetailsParser
     {

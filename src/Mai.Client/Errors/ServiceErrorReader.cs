@@ -136,6 +136,17 @@ internal static partial class ServiceErrorReader
                 reader.Read();
                 details.Param = ScalarText(ref reader, json);
             }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                details.Type = ScalarText(ref reader, json);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                reader.Read();
+                details.Status = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var status) ? status : null;
+                reader.Skip();
+            }
             else if (reader.ValueTextEquals("innererror"u8) || reader.ValueTextEquals("inner_error"u8))
             {
                 reader.Read();
@@ -259,7 +270,7 @@ internal static partial class ServiceErrorReader
 
         details.RequestId = Header(response, "x-request-id") ?? Header(response, "apim-request-id") ?? Header(response, "x-ms-client-request-id")
             ?? (string.IsNullOrEmpty(response.ClientRequestId) ? null : response.ClientRequestId);
-        details.RetryAfter = RetryAfterReader.Read(response.Headers);
+        details.RetryAfter = RetryAfterReader.Read(response.Headers, TimeProvider.System);
     }
 
     private static string? Header(Response response, string name) =>
