@@ -171,10 +171,9 @@ internal sealed partial class ResilienceCall
         var failure = TransientFailureClassifier.Classify(exception, _rt.Options.RetryableStatusCodes, _rt.Time, CancellationToken.None);
         Record(new MaiAttempt(CurrentNumber, CurrentDeployment?.Name, failure.Status, failure.Reason, TimeSpan.Zero, _rt.Time.GetElapsedTime(CurrentStart)));
         ResilienceLog.StreamInterrupted(_rt.Logger, CurrentDeployment?.Name, progress.UpdateCount, failure.Reason);
-        return new StreamInterruptedException(CurrentDeployment?.Name, progress.Text, progress.ReasoningText, progress.UpdateCount, progress.Usage, exception)
-        {
-            Attempts = Attempts,
-        };
+        var interrupted = new StreamInterruptedException(CurrentDeployment?.Name, progress.Text, progress.ReasoningText, progress.UpdateCount, progress.Usage, exception);
+        interrupted.SetMaiAttempts(Attempts);
+        return interrupted;
     }
 
     /// <summary>
@@ -195,20 +194,7 @@ internal sealed partial class ResilienceCall
             exception = DeadlineException(exception);
         }
 
-        var attempts = Attempts;
-        switch (exception)
-        {
-            case RetryAfterTooLongException tooLong:
-                tooLong.Attempts = attempts;
-                break;
-            case StreamInterruptedException interrupted:
-                interrupted.Attempts = attempts;
-                break;
-            default:
-                exception.Data[ResilientChatClient.AttemptsPropertyKey] = attempts;
-                break;
-        }
-
+        exception.SetMaiAttempts(Attempts);
         return exception;
     }
 

@@ -29,8 +29,8 @@ namespace Mai.Client.Resilience;
 /// </para>
 /// <para>
 /// Telemetry: each attempt is recorded as a <see cref="MaiAttempt"/> in the call's <see cref="MaiCallContext"/> (when
-/// attached), on a successful non-streaming <see cref="ChatResponse.AdditionalProperties"/> and on a failure's
-/// <see cref="Exception.Data"/> under <see cref="AttemptsPropertyKey"/>, and on this layer's own exceptions. Events are
+/// attached; <see cref="MaiResult.Attempts"/> reads it) and, when the call fails, on the exception it ends with
+/// (<see cref="MaiExceptionExtensions.GetMaiAttempts"/>, whatever the exception's type). Events are
 /// logged through <see cref="MaiResilienceOptions.LoggerFactory"/> (category <c>Mai.Client.Resilience</c>: a failed attempt
 /// at Warning or Information, nothing for a healthy call; Polly's own telemetry at Debug); the <c>mai.client.retries</c> counter on the <c>Mai.Client</c> meter counts every attempt after a
 /// call's first, tagged <c>mai.deployment</c>, <c>mai.next_deployment</c>, <c>error.type</c>, <c>mai.retry.kind</c>
@@ -40,9 +40,6 @@ namespace Mai.Client.Resilience;
 /// </remarks>
 public sealed partial class ResilientChatClient : DelegatingChatClient
 {
-    /// <summary>The key under which the call's attempts (<see cref="IReadOnlyList{T}"/> of <see cref="MaiAttempt"/>) are stored in <see cref="ChatResponse.AdditionalProperties"/> and <see cref="Exception.Data"/>.</summary>
-    public const string AttemptsPropertyKey = "mai.attempts";
-
     private readonly ResilienceRuntime _rt;
 
     /// <summary>Initializes a new instance around one unnamed deployment.</summary>
@@ -94,7 +91,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     /// <exception cref="Polly.Timeout.TimeoutRejectedException">The call ran past <see cref="MaiResilienceOptions.TotalTimeout"/>.</exception>
     /// <exception cref="BrokenCircuitException">Every deployment left to try had its circuit open.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>Any other exception is the last attempt's own, with the attempts in <see cref="Exception.Data"/> under <see cref="AttemptsPropertyKey"/>.</remarks>
+    /// <remarks>Any other exception is the last attempt's own. Every exception carries the call's attempts: <see cref="MaiExceptionExtensions.GetMaiAttempts"/>.</remarks>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -102,10 +99,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         using var call = new ResilienceCall(_rt, options, cancellationToken);
         try
         {
-            var response = await call.ExecuteAsync((client, token) => client.GetResponseAsync(list, options, token), isStream: false).ConfigureAwait(false);
-            response.AdditionalProperties ??= [];
-            response.AdditionalProperties[AttemptsPropertyKey] = call.Attempts;
-            return response;
+            return await call.ExecuteAsync((client, token) => client.GetResponseAsync(list, options, token), isStream: false).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

@@ -141,7 +141,7 @@ public abstract class RetryPolicyTests(TransportKind transport)
         Assert.Equal(429, error.Status);
         Assert.Equal(EmulatorKit.Primary, error.Deployment);
         Assert.Equal(429, Assert.IsType<MaiServiceException>(error.InnerException).Status);
-        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, 429, "429", TimeSpan.Zero, TimeSpan.Zero)], error.Attempts);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, 429, "429", TimeSpan.Zero, TimeSpan.Zero)], error.GetMaiAttempts());
         Assert.Empty(outcome.Seen);
     }
 

@@ -64,7 +64,7 @@ public abstract class StallTests(TransportKind transport)
         Assert.Single(emu.Chats());
         Assert.Equal(3, outcome.Seen.Count);
         Assert.Equal(outcome.Seen.AnswerText(), error.Text);
-        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "idle_timeout", TimeSpan.Zero, Timeout5s)], error.Attempts);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "idle_timeout", TimeSpan.Zero, Timeout5s)], error.GetMaiAttempts());
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public abstract class StreamingResilienceTests(TransportKind transport)
         Assert.StartsWith(error.ReasoningText, clean.Reasoning, StringComparison.Ordinal);
         Assert.StartsWith(error.Text, clean.Answer, StringComparison.Ordinal);
         Assert.True(error.Text.Length == 0 || error.ReasoningText.Length == clean.Reasoning.Length, "answer text arrived before the reasoning was complete");
-        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "connection_failure", TimeSpan.Zero, TimeSpan.Zero)], error.Attempts);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "connection_failure", TimeSpan.Zero, TimeSpan.Zero)], error.GetMaiAttempts());
     }
 
     [Theory]

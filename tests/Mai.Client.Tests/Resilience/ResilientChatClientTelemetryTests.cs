@@ -123,11 +123,9 @@ public class ResilientChatClientTelemetryTests
             .UseMaiResilienceWithFailover("primary", [new ResilientDeployment("fallback", secondary)], o => o.TimeProvider = time)
             .Build();
 
-        var response = await client.GetResponseAsync("hi", null, Ct);
+        var response = await client.GetResponseAsync("hi", Observe.With(out var context), Ct);
 
         Assert.Equal("fallback", response.Text);
-        Assert.Equal(
-            ["primary", "fallback"],
-            ((IReadOnlyList<MaiAttempt>)response.AdditionalProperties![ResilientChatClient.AttemptsPropertyKey]!).Select(a => a.Deployment));
+        Assert.Equal(["primary", "fallback"], context.Attempts.Select(a => a.Deployment));
     }
 }
