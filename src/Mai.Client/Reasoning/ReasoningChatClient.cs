@@ -29,9 +29,10 @@ public sealed class ReasoningChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var message in response.Messages)
+        var answer = response.Messages;
+        for (var i = 0; i < answer.Count; i++)
         {
-            SplitMessage(message, cancellationToken);
+            SplitMessage(answer[i], cancellationToken);
         }
 
         return response;

@@ -25,6 +25,7 @@ internal sealed partial class ResilienceCall : IDisposable
     private readonly List<MaiAttempt> _attempts = [];
 
     private int _index;
+    private bool _started;
     private int _attemptsOnCurrent;
     private int _attemptCount;
     private int _backoffAttempt;
@@ -154,20 +155,20 @@ internal sealed partial class ResilienceCall : IDisposable
                 return await RunAsync(deployment, send, isStream, context: null).ConfigureAwait(false);
             }
 
-            var started = false;
+            _started = false;
             var context = ResilienceContextPool.Shared.Get(Token);
             try
             {
                 return await deployment.Breaker.ExecuteAsync(
-                    async (ctx, state) =>
+                    static (ctx, s) =>
                     {
-                        started = true;
-                        return await state.RunAsync(deployment, send, isStream, ctx).ConfigureAwait(false);
+                        s.call._started = true;
+                        return new ValueTask<T>(s.call.RunAsync(s.deployment, s.send, s.isStream, ctx));
                     },
                     context,
-                    this).ConfigureAwait(false);
+                    (call: this, deployment, send, isStream)).ConfigureAwait(false);
             }
-            catch (BrokenCircuitException) when (!started)
+            catch (BrokenCircuitException) when (!_started)
             {
                 ResilienceLog.CircuitOpenSkipped(_rt.Logger, deployment.Name);
                 if (!TryMoveToNextDeployment())
@@ -240,29 +241,54 @@ internal sealed partial class ResilienceCall : IDisposable
             return await send(client, Token).ConfigureAwait(false);
         }
 
-        var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        // One source per attempt: its own TimeProvider timer is the attempt timeout, and the call's token cancels it too.
+        var attemptCts = new CancellationTokenSource(timeout, _rt.Time);
+        var link = Token.UnsafeRegister(static s => Cancel((CancellationTokenSource)s!), attemptCts);
         Task<T>? task = null;
         try
         {
             task = send(client, attemptCts.Token);
-            return await task.WaitAsync(timeout, _rt.Time, Token).ConfigureAwait(false);
+            return await task.WaitAsync(attemptCts.Token).ConfigureAwait(false);
         }
-        catch (TimeoutException) when (task is { IsCompleted: false })
+        catch (OperationCanceledException) when (attemptCts.IsCancellationRequested && !Token.IsCancellationRequested)
         {
-            attemptCts.Cancel();
             throw CreateTimeout($"The attempt did not complete within MaiResilienceOptions.AttemptTimeout ({timeout}).", timeout, "attempt_timeout");
         }
         finally
         {
             if (task is { IsCompleted: false })
             {
-                // Abandoned (timeout or cancellation): let it finish in the background, observe its fault, then free the token.
-                _ = task.ContinueWith(static (t, s) => { _ = t.Exception; ((IDisposable)s!).Dispose(); }, attemptCts, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                // Abandoned (timeout or cancellation): let it finish in the background, observe its fault, then free the source.
+                _ = task.ContinueWith(
+                    static (t, s) =>
+                    {
+                        _ = t.Exception;
+                        var (cts, registration) = ((CancellationTokenSource, CancellationTokenRegistration))s!;
+                        registration.Dispose();
+                        cts.Dispose();
+                    },
+                    (attemptCts, link),
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
             }
             else
             {
+                link.Dispose();
                 attemptCts.Dispose();
             }
+        }
+    }
+
+    private static void Cancel(CancellationTokenSource cts)
+    {
+        try
+        {
+            cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
         }
     }
 
