@@ -8,16 +8,21 @@ namespace Mai.Client;
 /// the <c>MaiClient</c> facade can report it on the result and on the exception, streaming included.
 /// </summary>
 /// <remarks>
-/// The context travels in <see cref="ChatOptions.AdditionalProperties"/> under <see cref="OptionsKey"/>. Keys that start
-/// with <c>mai.</c> are pipeline-internal: the transports never send them to the service. The type is thread-safe.
+/// The one per-call channel: every layer reports here (resilience its attempts, metering its usage records), and the
+/// <c>MaiClient</c> facade reads it for <see cref="MaiResult"/>. Attach your own with <see cref="Attach"/> to watch a call
+/// from an <see cref="IChatClient"/>. The context travels in <see cref="ChatOptions.AdditionalProperties"/> under an internal
+/// key; keys that start with <c>mai.</c> are pipeline-internal and the transports never send them. The type is thread-safe.
 /// </remarks>
 public sealed class MaiCallContext
 {
-    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key under which the context travels.</summary>
-    public const string OptionsKey = "mai.call";
+    /// <summary>The name of the <see cref="ChatOptions.AdditionalProperties"/> key under which the context travels.</summary>
+    internal const string OptionsKey = "mai.call";
 
     /// <summary>The prefix of <see cref="ChatOptions.AdditionalProperties"/> keys that are never sent to the service.</summary>
-    public const string InternalKeyPrefix = "mai.";
+    internal const string InternalKeyPrefix = "mai.";
+
+    /// <summary>The typed key under which the context travels.</summary>
+    internal static readonly MaiPropertyKey<MaiCallContext> Key = new(OptionsKey);
 
     private readonly Lock _gate = new();
     private readonly List<MaiAttempt> _attempts = [];
@@ -35,10 +40,8 @@ public sealed class MaiCallContext
         }
     }
 
-    /// <summary>Records one attempt.</summary>
-    /// <param name="attempt">The attempt to record.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="attempt"/> is <see langword="null"/>.</exception>
-    public void AddAttempt(MaiAttempt attempt)
+    /// <summary>Records one attempt (the resilience layer reports here).</summary>
+    internal void AddAttempt(MaiAttempt attempt)
     {
         ArgumentNullException.ThrowIfNull(attempt);
         lock (_gate)
@@ -66,10 +69,8 @@ public sealed class MaiCallContext
         }
     }
 
-    /// <summary>Adds the usage record of one attempt.</summary>
-    /// <param name="record">The record.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="record"/> is <see langword="null"/>.</exception>
-    public void AddUsage(UsageRecord record)
+    /// <summary>Adds the usage record of one attempt (the metering layer reports here).</summary>
+    internal void AddUsage(UsageRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
@@ -81,8 +82,7 @@ public sealed class MaiCallContext
     /// <summary>Gets the context attached to <paramref name="options"/>, if any.</summary>
     /// <param name="options">The call's options.</param>
     /// <returns>The attached context, or <see langword="null"/>.</returns>
-    public static MaiCallContext? Get(ChatOptions? options) =>
-        options?.AdditionalProperties is { } props && props.TryGetValue(OptionsKey, out var value) ? value as MaiCallContext : null;
+    public static MaiCallContext? Get(ChatOptions? options) => Key.Get(options?.AdditionalProperties);
 
     /// <summary>Returns a copy of <paramref name="options"/> (never the caller's instance) with <paramref name="context"/> attached.</summary>
     /// <param name="options">The caller's options, or <see langword="null"/>.</param>
@@ -94,12 +94,10 @@ public sealed class MaiCallContext
         ArgumentNullException.ThrowIfNull(context);
         var copy = options?.Clone() ?? new ChatOptions();
         copy.AdditionalProperties = copy.AdditionalProperties is null ? [] : new AdditionalPropertiesDictionary(copy.AdditionalProperties);
-        copy.AdditionalProperties[OptionsKey] = context;
+        Key.Set(copy.AdditionalProperties, context);
         return copy;
     }
 
     /// <summary>Tells whether an <see cref="ChatOptions.AdditionalProperties"/> key is pipeline-internal (never sent on the wire).</summary>
-    /// <param name="key">The key.</param>
-    /// <returns><see langword="true"/> when the key starts with <see cref="InternalKeyPrefix"/>.</returns>
-    public static bool IsInternalKey(string key) => key is not null && key.StartsWith(InternalKeyPrefix, StringComparison.Ordinal);
+    internal static bool IsInternalKey(string key) => key is not null && key.StartsWith(InternalKeyPrefix, StringComparison.Ordinal);
 }

@@ -117,7 +117,11 @@ internal static class MaiPipeline
         }
         else
         {
-            client = deployments[0].Client;
+            // No retries, failover or breakers, but the same deadline and stream timeouts bound every call.
+            var resilience = options.Resilience;
+            resilience.TimeProvider = options.TimeProvider;
+            resilience.LoggerFactory ??= options.LoggerFactory;
+            client = ResilientChatClient.DeadlineOnly(deployments[0], resilience);
         }
 
         if (options.Budgets.Count > 0)

@@ -1,43 +1,17 @@
-using System.ClientModel;
-using System.Net.Sockets;
-using Azure;
+using Mai.Client.Errors;
 
 namespace Mai.Client.Accounting;
 
-/// <summary>Classifies an attempt's exception for billing: did a response arrive, with which status.</summary>
+/// <summary>Classifies an attempt's exception for billing: did a response arrive, with which status (read by <see cref="FailureFacts"/>, the one reader of failure facts).</summary>
 internal static class AttemptErrors
 {
     /// <summary>The HTTP status carried by the exception or its inner exceptions: 0 when no response arrived, null when unknown.</summary>
-    public static int? GetStatus(Exception exception)
-    {
-        for (var ex = exception; ex is not null; ex = ex.InnerException)
-        {
-            switch (ex)
-            {
-                case RequestFailedException rfe:
-                    return rfe.Status;
-                case ClientResultException cre:
-                    return cre.Status;
-                case HttpRequestException hre when hre.StatusCode is { } code:
-                    return (int)code;
-            }
-        }
-
-        return null;
-    }
+    public static int? GetStatus(Exception exception) => FailureFacts.Read(exception, TimeProvider.System).Status;
 
     /// <summary>True when the attempt certainly never got a response: connection refused, DNS, TLS, or a cancellation before any output.</summary>
-    public static bool NeverReachedService(Exception exception) => exception switch
-    {
-        RequestFailedException { Status: 0 } => true,
-        ClientResultException { Status: 0 } => true,
-        HttpRequestException { StatusCode: null } => true,
-        SocketException => true,
-        OperationCanceledException => true,
-        _ => false,
-    };
+    public static bool NeverReachedService(Exception exception) => FailureFacts.Read(exception, TimeProvider.System).NeverReachedService;
 
     /// <summary>The low-cardinality <c>error.type</c>: the HTTP status when there is one, else the exception's type name.</summary>
     public static string GetErrorType(Exception exception, int? status) =>
-        status is > 0 ? status.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : exception.GetType().FullName ?? "_OTHER";
+        new FailureFacts(status, false, status, null, null).ErrorType(exception);
 }

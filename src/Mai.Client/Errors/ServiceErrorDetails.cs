@@ -9,6 +9,12 @@ internal sealed class ServiceErrorDetails
 
     public string? Param { get; set; }
 
+    /// <summary>Gets or sets the error object's <c>type</c> (e.g. <c>rate_limit_error</c>, <c>overloaded_error</c>).</summary>
+    public string? Type { get; set; }
+
+    /// <summary>Gets or sets the error object's own <c>status</c> number, which an error event inside a 200 stream may carry.</summary>
+    public int? Status { get; set; }
+
     public string? InnerErrorCode { get; set; }
 
     public Dictionary<string, ContentFilterCategoryResult>? ContentFilterResults { get; set; }

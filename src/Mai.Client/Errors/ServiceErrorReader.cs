@@ -162,6 +162,7 @@ internal static class ServiceErrorReader
         details.Param = secrets.ScrubOrNull(details.Param);
         details.Code = secrets.ScrubOrNull(details.Code);
         details.InnerErrorCode = secrets.ScrubOrNull(details.InnerErrorCode);
+        details.Type = secrets.ScrubOrNull(details.Type);
     }
 
     private static void ReadErrorObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ServiceErrorDetails details)
@@ -187,6 +188,17 @@ internal static class ServiceErrorReader
             {
                 reader.Read();
                 ReadValidationDetails(ref reader, details);
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                details.Type = ScalarText(ref reader, json);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                reader.Read();
+                details.Status = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var status) ? status : null;
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("innererror"u8) || reader.ValueTextEquals("inner_error"u8))
             {
@@ -373,7 +385,7 @@ internal static class ServiceErrorReader
 
         details.RequestId = Header(response, "x-request-id") ?? Header(response, "apim-request-id") ?? Header(response, "x-ms-client-request-id")
             ?? (string.IsNullOrEmpty(response.ClientRequestId) ? null : response.ClientRequestId);
-        details.RetryAfter = RetryAfterReader.Read(response.Headers);
+        details.RetryAfter = RetryAfterReader.Read(response.Headers, TimeProvider.System);
     }
 
     private static string? Header(Response response, string name) =>

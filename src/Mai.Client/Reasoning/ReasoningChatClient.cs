@@ -29,9 +29,10 @@ public sealed class ReasoningChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (var message in response.Messages)
+        var answer = response.Messages;
+        for (var i = 0; i < answer.Count; i++)
         {
-            SplitMessage(message);
+            SplitMessage(answer[i], cancellationToken);
         }
 
         return response;
@@ -47,7 +48,7 @@ public sealed class ReasoningChatClient : DelegatingChatClient
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
             last = update;
-            if (SplitUpdate(update, splitter, segments))
+            if (SplitUpdate(update, splitter, segments, cancellationToken))
             {
                 yield return update;
             }
@@ -67,7 +68,7 @@ public sealed class ReasoningChatClient : DelegatingChatClient
         }
     }
 
-    private static void SplitMessage(ChatMessage message)
+    private static void SplitMessage(ChatMessage message, CancellationToken cancellationToken)
     {
         var contents = message.Contents;
         for (var i = 0; i < contents.Count; i++)
@@ -87,7 +88,7 @@ public sealed class ReasoningChatClient : DelegatingChatClient
 
             var splitter = new ThinkTagSplitter();
             var segments = new List<ReasoningSegment>(2);
-            splitter.Push(text, segments);
+            splitter.Push(text, segments, cancellationToken);
             splitter.Complete(segments);
             var replacement = ToContents(segments);
             contents.RemoveAt(i);
@@ -101,7 +102,7 @@ public sealed class ReasoningChatClient : DelegatingChatClient
     }
 
     /// <summary>Rewrites the text contents of <paramref name="update"/> in place; returns false when nothing is left to deliver.</summary>
-    private static bool SplitUpdate(ChatResponseUpdate update, ThinkTagSplitter splitter, List<ReasoningSegment> segments)
+    private static bool SplitUpdate(ChatResponseUpdate update, ThinkTagSplitter splitter, List<ReasoningSegment> segments, CancellationToken cancellationToken)
     {
         var contents = update.Contents;
         var hadText = false;
@@ -114,7 +115,7 @@ public sealed class ReasoningChatClient : DelegatingChatClient
 
             hadText = true;
             segments.Clear();
-            splitter.Push(textContent.Text ?? string.Empty, segments);
+            splitter.Push(textContent.Text ?? string.Empty, segments, cancellationToken);
             if (segments.Count == 1 && !segments[0].IsReasoning && ReferenceEquals(segments[0].Text, textContent.Text))
             {
                 continue; // Plain answer text: keep the content object as it is.

@@ -17,6 +17,9 @@ internal sealed class ThinkTagSplitter
     internal const string OpenTag = "<think>";
     internal const string CloseTag = "</think>";
 
+    /// <summary>How many characters of one piece are split between two checks of the cancellation token.</summary>
+    internal const int CancellationCheckInterval = 64 * 1024;
+
     private readonly StringBuilder _pending = new();
     private bool _inThink;
     private bool _trimLeadingWhitespace;
@@ -27,10 +30,12 @@ internal sealed class ThinkTagSplitter
     /// <summary>Gets whether an orphan closing tag (one with no opening tag) was seen.</summary>
     public bool SawOrphanCloseTag { get; private set; }
 
-    /// <summary>Splits the next piece of content.</summary>
+    /// <summary>Splits the next piece of content, in time linear in its length (text full of <c>&lt;</c> included).</summary>
     /// <param name="text">The next piece of content text.</param>
     /// <param name="segments">Receives the classified segments, in order.</param>
-    public void Push(string text, List<ReasoningSegment> segments)
+    /// <param name="cancellationToken">Checked every <see cref="CancellationCheckInterval"/> characters of a long piece.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public void Push(string text, List<ReasoningSegment> segments, CancellationToken cancellationToken = default)
     {
         if (text.Length == 0)
         {
@@ -44,23 +49,41 @@ internal sealed class ThinkTagSplitter
             return;
         }
 
-        _pending.Append(text);
-        var buffer = _pending.ToString();
-        _pending.Clear();
+        string buffer;
+        if (_pending.Length == 0)
+        {
+            buffer = text;
+        }
+        else
+        {
+            _pending.Append(text);
+            buffer = _pending.ToString();
+            _pending.Clear();
+        }
 
+        // Runs of one kind are built here and become one segment each, so the work per character is constant.
+        var run = new StringBuilder();
+        var runIsReasoning = _inThink;
         var position = 0;
+        var nextCheck = CancellationCheckInterval;
         while (position < buffer.Length)
         {
-            var lt = buffer.IndexOf('<', position);
-            if (lt < 0)
+            if (position >= nextCheck)
             {
-                Emit(buffer[position..], segments);
-                return;
+                cancellationToken.ThrowIfCancellationRequested();
+                nextCheck = position + CancellationCheckInterval;
             }
 
-            if (lt > position)
+            var lt = buffer.IndexOf('<', position);
+            var end = lt < 0 ? buffer.Length : lt;
+            if (end > position)
             {
-                Emit(buffer[position..lt], segments);
+                Append(run, ref runIsReasoning, buffer.AsSpan(position, end - position), segments);
+            }
+
+            if (lt < 0)
+            {
+                break;
             }
 
             var rest = buffer.AsSpan(lt);
@@ -83,14 +106,16 @@ internal sealed class ThinkTagSplitter
 
             if (IsPrefixOfTag(rest))
             {
-                // May become a tag with the next piece: hold it back.
+                // May become a tag with the next piece: hold it back (at most one tag's length).
                 _pending.Append(rest);
-                return;
+                break;
             }
 
-            Emit("<", segments);
+            Append(run, ref runIsReasoning, "<", segments);
             position = lt + 1;
         }
+
+        Flush(run, runIsReasoning, segments);
     }
 
     /// <summary>Flushes what is held back at the end of the content.</summary>
@@ -109,6 +134,40 @@ internal sealed class ThinkTagSplitter
         (text.Length < OpenTag.Length && OpenTag.AsSpan().StartsWith(text, StringComparison.Ordinal) && !_inThink) ||
         (text.Length < CloseTag.Length && CloseTag.AsSpan().StartsWith(text, StringComparison.Ordinal));
 
+    /// <summary>Adds text of the current kind to the run, dropping the whitespace that follows a tag.</summary>
+    private void Append(StringBuilder run, ref bool runIsReasoning, ReadOnlySpan<char> text, List<ReasoningSegment> segments)
+    {
+        if (_trimLeadingWhitespace)
+        {
+            text = text.TrimStart();
+            if (text.IsEmpty)
+            {
+                return;
+            }
+
+            _trimLeadingWhitespace = false;
+        }
+
+        if (runIsReasoning != _inThink)
+        {
+            Flush(run, runIsReasoning, segments);
+            runIsReasoning = _inThink;
+        }
+
+        run.Append(text);
+    }
+
+    private static void Flush(StringBuilder run, bool isReasoning, List<ReasoningSegment> segments)
+    {
+        if (run.Length == 0)
+        {
+            return;
+        }
+
+        Add(isReasoning, run.ToString(), segments);
+        run.Clear();
+    }
+
     private void Emit(string text, List<ReasoningSegment> segments)
     {
         if (_trimLeadingWhitespace)
@@ -122,13 +181,18 @@ internal sealed class ThinkTagSplitter
             _trimLeadingWhitespace = false;
         }
 
-        if (segments.Count > 0 && segments[^1].IsReasoning == _inThink)
+        Add(_inThink, text, segments);
+    }
+
+    private static void Add(bool isReasoning, string text, List<ReasoningSegment> segments)
+    {
+        if (segments.Count > 0 && segments[^1].IsReasoning == isReasoning)
         {
-            segments[^1] = new ReasoningSegment(_inThink, segments[^1].Text + text);
+            segments[^1] = new ReasoningSegment(isReasoning, segments[^1].Text + text);
         }
         else
         {
-            segments.Add(new ReasoningSegment(_inThink, text));
+            segments.Add(new ReasoningSegment(isReasoning, text));
         }
     }
 }

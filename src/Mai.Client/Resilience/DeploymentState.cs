@@ -4,7 +4,7 @@ using Polly;
 namespace Mai.Client.Resilience;
 
 /// <summary>A deployment as the client runs it: its inner client, its circuit breaker, and until when the service asked to be left alone.</summary>
-internal sealed class DeploymentState(string? name, IChatClient client, ResiliencePipeline breaker)
+internal sealed class DeploymentState(string? name, IChatClient client, ResiliencePipeline? breaker)
 {
     private long _throttledUntilUtcTicks;
 
@@ -12,7 +12,8 @@ internal sealed class DeploymentState(string? name, IChatClient client, Resilien
 
     public IChatClient Client { get; } = client;
 
-    public ResiliencePipeline Breaker { get; } = breaker;
+    /// <summary>Gets the deployment's circuit breaker, or <see langword="null"/> when retries are off.</summary>
+    public ResiliencePipeline? Breaker { get; } = breaker;
 
     /// <summary>Remembers that the service asked for no traffic until <paramref name="until"/>.</summary>
     public void MarkThrottled(DateTimeOffset until)

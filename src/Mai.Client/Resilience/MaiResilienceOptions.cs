@@ -22,6 +22,13 @@ namespace Mai.Client.Resilience;
 /// <see cref="CircuitBreakerSamplingDuration"/>; while open it is skipped; after <see cref="CircuitBreakerBreakDuration"/>
 /// one trial attempt is let through. Failures after a stream's first update do not count against the circuit.
 /// </para>
+/// <para>
+/// A deployment whose own client-side quota (<see cref="MaiDeployment.TokensPerMinute"/>, <see cref="MaiDeployment.RequestsPerMinute"/>)
+/// refuses an attempt was sent nothing: the call fails over to the next deployment at once, and other calls skip it until
+/// the quota frees up; on the last deployment the <see cref="Accounting.BudgetExceededException"/> ends the call. With
+/// <see cref="MaiClientOptions.EnableResilience"/> off, nothing is retried but <see cref="TotalTimeout"/>,
+/// <see cref="AttemptTimeout"/>, <see cref="FirstUpdateTimeout"/> and <see cref="IdleTimeout"/> still bound every call.
+/// </para>
 /// <para>The options are validated and copied when the client is built: later changes to this instance have no effect on it.</para>
 /// </remarks>
 public sealed partial class MaiResilienceOptions
@@ -54,12 +61,16 @@ public sealed partial class MaiResilienceOptions
     /// <value>The default is 10 minutes. <see cref="Timeout.InfiniteTimeSpan"/> disables it.</value>
     public TimeSpan TotalTimeout { get; set; } = ResilienceDefaults.TotalTimeout;
 
-    /// <summary>Gets or sets the limit on one non-streaming attempt; an attempt that runs out of time is retried.</summary>
+    /// <summary>Gets or sets the limit on one non-streaming attempt; an attempt that runs out of time is retried once per call (a second stall ends the call).</summary>
     /// <value>The default is 5 minutes. <see cref="Timeout.InfiniteTimeSpan"/> disables it.</value>
     public TimeSpan AttemptTimeout { get; set; } = ResilienceDefaults.AttemptTimeout;
 
-    /// <summary>Gets or sets how long a stream may take to produce its first update; running out of time counts as a transient failure and is retried.</summary>
-    /// <value>The default is 2 minutes. <see cref="Timeout.InfiniteTimeSpan"/> disables it.</value>
+    /// <summary>
+    /// Gets or sets how long a stream may take to produce its first update; running out of time is retried once per call
+    /// (on the next deployment when there is one), so a stream that never sends a first update fails after at most twice
+    /// this plus one back-off, and never after <see cref="TotalTimeout"/>.
+    /// </summary>
+    /// <value>The default is 2 minutes (so about 4 minutes for a silent stream). <see cref="Timeout.InfiniteTimeSpan"/> disables it.</value>
     public TimeSpan FirstUpdateTimeout { get; set; } = ResilienceDefaults.FirstUpdateTimeout;
 
     /// <summary>Gets or sets the longest gap allowed between two updates of a stream; a longer gap ends the stream with <see cref="StreamInterruptedException"/>.</summary>

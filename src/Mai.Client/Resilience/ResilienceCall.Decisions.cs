@@ -5,15 +5,54 @@ namespace Mai.Client.Resilience;
 
 internal sealed partial class ResilienceCall
 {
+    private TimeSpan? _serverWait;
+    private int _stalls;
+
     /// <summary>
     /// Decides what follows a failed attempt: retry the same deployment, fail over to the next, or stop. Returns the
     /// exception to throw instead of the service's when its requested wait cannot be honoured and there is nowhere to go.
     /// </summary>
     private RetryAfterTooLongException? Decide(DeploymentState deployment, AttemptFailure failure, Exception exception)
     {
-        _decidedFor = exception;
         _serverWait = null;
         var pending = _pending!;
+        if (!_rt.Retries)
+        {
+            _next = NextStep.Stop;
+            return null;
+        }
+
+        if (failure.Reason is "first_update_timeout" or "attempt_timeout" && ++_stalls > ResilienceDefaults.StallRetries)
+        {
+            // A deployment that let a whole FirstUpdateTimeout or AttemptTimeout pass is down, not flaky: one more try (on the
+            // next deployment when there is one), then the call ends. A silent stream costs at most twice the timeout.
+            _next = NextStep.Stop;
+            ResilienceLog.NotRetried(_rt.Logger, pending.Number, deployment.Name, failure.Reason, failure.Status, pending.Duration);
+            return null;
+        }
+
+        var hasNext = _index + 1 < _rt.Deployments.Length;
+        if (failure.IsClientQuota)
+        {
+            // Nothing was sent: the deployment's own quota is spent. Other calls skip it until it frees up; this one fails
+            // over at once to a deployment that may have quota (whatever MaxRetries says: nothing was sent), or stops on the last one.
+            if (failure.ServerWait is { } freeIn)
+            {
+                deployment.MarkThrottled(_rt.Time.GetUtcNow() + freeIn);
+            }
+
+            if (hasNext)
+            {
+                _next = NextStep.Failover;
+                ResilienceLog.FailingOver(_rt.Logger, pending.Number, deployment.Name, failure.Reason, failure.Status, pending.Duration, _rt.Deployments[_index + 1].Name);
+                return null;
+            }
+
+            _next = NextStep.Stop;
+            ResilienceLog.NotRetried(_rt.Logger, pending.Number, deployment.Name, failure.Reason, failure.Status, pending.Duration);
+            return null;
+        }
+
         if (!failure.IsTransient)
         {
             _next = NextStep.Stop;
@@ -22,7 +61,6 @@ internal sealed partial class ResilienceCall
         }
 
         var budgetLeft = _rt.IsCustomPipeline || _attemptCount < _rt.Options.MaxAttempts;
-        var hasNext = _index + 1 < _rt.Deployments.Length;
         if (failure.ServerWait is { } wait)
         {
             var now = _rt.Time.GetUtcNow();
@@ -46,9 +84,7 @@ internal sealed partial class ResilienceCall
                 }
 
                 _next = NextStep.Stop;
-                var refusal = Refuse();
-                _decidedFor = refusal;
-                return refusal;
+                return Refuse();
             }
 
             _serverWait = wait;
@@ -74,19 +110,6 @@ internal sealed partial class ResilienceCall
 
         return null;
     }
-
-    /// <summary>The built-in retry's predicate: retry exactly the failures <see cref="Decide"/> chose to retry or fail over from.</summary>
-    public bool ShouldRetry(Exception? exception) =>
-        exception is not null && ReferenceEquals(exception, _decidedFor) && _next is NextStep.Retry or NextStep.Failover;
-
-    /// <summary>The built-in retry's delay: none before a failover, the server's wait when it gave one, else Polly's back-off (<see langword="null"/>).</summary>
-    public TimeSpan? NextDelay() => _next == NextStep.Failover ? TimeSpan.Zero : _serverWait;
-
-    /// <summary>
-    /// Remembers the delay the built-in retry is about to wait, so the attempt records it exactly. Timers run in whole
-    /// milliseconds (<see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> truncates), so that is what is recorded.
-    /// </summary>
-    public void OnRetry(TimeSpan delay) => _plannedWait = TimeSpan.FromMilliseconds(Math.Floor(delay.TotalMilliseconds));
 
     /// <summary>Records the previous failed attempt, with the wait that followed it, as a new attempt starts.</summary>
     private void FlushPending(long now, string? nextDeployment)
@@ -145,13 +168,12 @@ internal sealed partial class ResilienceCall
             exception = DeadlineException(exception);
         }
 
-        var failure = TransientFailureClassifier.Classify(exception, _rt.Options.RetryableStatusCodes, _rt.Time.GetUtcNow(), CancellationToken.None);
+        var failure = TransientFailureClassifier.Classify(exception, _rt.Options.RetryableStatusCodes, _rt.Time, CancellationToken.None);
         Record(new MaiAttempt(CurrentNumber, CurrentDeployment?.Name, failure.Status, failure.Reason, TimeSpan.Zero, _rt.Time.GetElapsedTime(CurrentStart)));
         ResilienceLog.StreamInterrupted(_rt.Logger, CurrentDeployment?.Name, progress.UpdateCount, failure.Reason);
-        return new StreamInterruptedException(CurrentDeployment?.Name, progress.Text, progress.ReasoningText, progress.UpdateCount, progress.Usage, exception)
-        {
-            Attempts = Attempts,
-        };
+        var interrupted = new StreamInterruptedException(CurrentDeployment?.Name, progress.Text, progress.ReasoningText, progress.UpdateCount, progress.Usage, exception);
+        interrupted.SetMaiAttempts(Attempts);
+        return interrupted;
     }
 
     /// <summary>
@@ -172,27 +194,14 @@ internal sealed partial class ResilienceCall
             exception = DeadlineException(exception);
         }
 
-        var attempts = Attempts;
-        switch (exception)
-        {
-            case RetryAfterTooLongException tooLong:
-                tooLong.Attempts = attempts;
-                break;
-            case StreamInterruptedException interrupted:
-                interrupted.Attempts = attempts;
-                break;
-            default:
-                exception.Data[ResilientChatClient.AttemptsPropertyKey] = attempts;
-                break;
-        }
-
+        exception.SetMaiAttempts(Attempts);
         return exception;
     }
 
     private TimeoutRejectedException DeadlineException(Exception inner)
     {
         var total = _rt.Options.TotalTimeout;
-        var timeout = new TimeoutRejectedException($"The call did not complete within TotalTimeout ({total}).", total, inner);
+        var timeout = new TimeoutRejectedException($"The call did not complete within MaiResilienceOptions.TotalTimeout ({total}).", total, inner);
         timeout.Data[TransientFailureClassifier.TimeoutReasonKey] = "total_timeout";
         return timeout;
     }

@@ -6,12 +6,17 @@ using Polly.Timeout;
 namespace Mai.Client.Resilience;
 
 /// <summary>
-/// The state of one logical call: its deadline, which deployment the next attempt goes to, the decision taken after the
-/// last failure, and the attempts made so far. Attempts of one call run one after another, so no locking is needed.
+/// One logical call, and the one owner of its attempt loop: its deadline, which deployment the next attempt goes to, and
+/// the attempts made so far. Each failure is classified once, when it happens; the decision (retry the same deployment,
+/// fail over, stop) is taken right there and acted on by the loop in <see cref="ExecuteAsync{T}"/>, which waits with
+/// <see cref="TimeProvider"/>. Polly keeps the per-deployment circuit breakers. When the caller supplies a
+/// <see cref="MaiResilienceOptions.Pipeline"/>, that pipeline owns the loop instead (each execution is one attempt).
+/// Attempts of one call run one after another, so no locking is needed.
 /// </summary>
 internal sealed partial class ResilienceCall : IDisposable
 {
-    public static readonly ResiliencePropertyKey<ResilienceCall> Key = new("mai.resilience.call");
+    /// <summary>The breaker's view of an attempt's failure: its classification, set by the attempt before it rethrows.</summary>
+    public static readonly ResiliencePropertyKey<bool> TransientFailureKey = new("mai.resilience.transient");
 
     private readonly ResilienceRuntime _rt;
     private readonly MaiCallContext? _context;
@@ -20,13 +25,14 @@ internal sealed partial class ResilienceCall : IDisposable
     private readonly List<MaiAttempt> _attempts = [];
 
     private int _index;
+    private bool _started;
     private int _attemptsOnCurrent;
     private int _attemptCount;
+    private int _backoffAttempt;
+    private double _backoffPrevious;
     private PendingAttempt? _pending;
     private NextStep _next;
-    private TimeSpan? _serverWait;
     private TimeSpan? _plannedWait;
-    private Exception? _decidedFor;
     private Func<RetryAfterTooLongException>? _refusal;
 
     public ResilienceCall(ResilienceRuntime runtime, ChatOptions? options, CancellationToken callerToken)
@@ -43,8 +49,8 @@ internal sealed partial class ResilienceCall : IDisposable
 
         Deadline = runtime.Time.GetUtcNow() + total;
         _deadlineCts = new CancellationTokenSource(total, runtime.Time);
-        _linkedCts = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadlineCts.Token);
-        Token = _linkedCts.Token;
+        _linkedCts = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadlineCts.Token) : null;
+        Token = _linkedCts?.Token ?? _deadlineCts.Token;
     }
 
     private enum NextStep
@@ -76,11 +82,8 @@ internal sealed partial class ResilienceCall : IDisposable
     /// <summary>Gets the deployment of the attempt in flight.</summary>
     public DeploymentState? CurrentDeployment { get; private set; }
 
-    /// <summary>Gets when the attempt in flight started (a <see cref="TimeProvider"/> timestamp).</summary>
+    /// <summary>Gets when the attempt in flight started (a <see cref="TimeProvider.GetTimestamp"/> timestamp).</summary>
     public long CurrentStart { get; private set; }
-
-    public static ResilienceCall? From(ResilienceContext context) =>
-        context.Properties.TryGetValue(Key, out var call) ? call : null;
 
     public void Dispose()
     {
@@ -89,33 +92,88 @@ internal sealed partial class ResilienceCall : IDisposable
     }
 
     /// <summary>
+    /// Runs the call's attempts until one succeeds or the decision after a failure is to stop: retries wait the server's
+    /// requested wait or the back-off, failovers go on at once. With a caller-supplied pipeline, that pipeline runs them.
+    /// </summary>
+    public async Task<T> ExecuteAsync<T>(Func<IChatClient, CancellationToken, Task<T>> send, bool isStream)
+    {
+        if (_rt.Options.Pipeline is { } pipeline && _rt.Retries)
+        {
+            var context = ResilienceContextPool.Shared.Get(Token);
+            try
+            {
+                return await pipeline.ExecuteAsync(
+                    static (_, s) => new ValueTask<T>(s.call.AttemptAsync(s.send, s.isStream)),
+                    context,
+                    (call: this, send, isStream)).ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+        }
+
+        while (true)
+        {
+            try
+            {
+                return await AttemptAsync(send, isStream).ConfigureAwait(false);
+            }
+            catch (Exception) when (_next is NextStep.Retry or NextStep.Failover)
+            {
+                // The attempt decided to go on; anything else (stop, cancellation) propagates as it was thrown.
+            }
+
+            var delay = _next == NextStep.Failover ? TimeSpan.Zero : _serverWait ?? NextBackoff();
+            _backoffAttempt++;
+            if (delay > TimeSpan.Zero)
+            {
+                // Timers run in whole milliseconds (Task.Delay truncates): record what is actually waited.
+                _plannedWait = TimeSpan.FromMilliseconds(Math.Floor(delay.TotalMilliseconds));
+                await Task.Delay(delay, _rt.Time, Token).ConfigureAwait(false);
+            }
+            else
+            {
+                _plannedWait = TimeSpan.Zero;
+            }
+        }
+    }
+
+    /// <summary>
     /// Makes one attempt on the deployment chosen for it, through that deployment's circuit breaker. Deployments whose
     /// circuit is open are skipped without counting an attempt. For a non-streaming call the attempt is recorded here;
     /// a stream's successful start is recorded when the stream ends.
     /// </summary>
-    public async ValueTask<T> ExecuteAttemptAsync<T>(Func<IChatClient, CancellationToken, Task<T>> send, bool isStream)
+    private async Task<T> AttemptAsync<T>(Func<IChatClient, CancellationToken, Task<T>> send, bool isStream)
     {
         SelectDeployment();
         while (true)
         {
             var deployment = _rt.Deployments[_index];
-            var started = false;
+            if (deployment.Breaker is null)
+            {
+                return await RunAsync(deployment, send, isStream, context: null).ConfigureAwait(false);
+            }
+
+            _started = false;
+            var context = ResilienceContextPool.Shared.Get(Token);
             try
             {
                 return await deployment.Breaker.ExecuteAsync(
-                    async (state, _) =>
+                    static (ctx, s) =>
                     {
-                        started = true;
-                        return await state.RunAsync(deployment, send, isStream).ConfigureAwait(false);
+                        s.call._started = true;
+                        return new ValueTask<T>(s.call.RunAsync(s.deployment, s.send, s.isStream, ctx));
                     },
-                    this,
-                    Token).ConfigureAwait(false);
+                    context,
+                    (call: this, deployment, send, isStream)).ConfigureAwait(false);
             }
-            catch (BrokenCircuitException) when (!started)
+            catch (BrokenCircuitException) when (!_started)
             {
                 ResilienceLog.CircuitOpenSkipped(_rt.Logger, deployment.Name);
                 if (!TryMoveToNextDeployment())
                 {
+                    _next = NextStep.Stop;
                     if (_refusal is { } refusal)
                     {
                         throw refusal();
@@ -124,10 +182,14 @@ internal sealed partial class ResilienceCall : IDisposable
                     throw;
                 }
             }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
         }
     }
 
-    private async Task<T> RunAsync<T>(DeploymentState deployment, Func<IChatClient, CancellationToken, Task<T>> send, bool isStream)
+    private async Task<T> RunAsync<T>(DeploymentState deployment, Func<IChatClient, CancellationToken, Task<T>> send, bool isStream, ResilienceContext? context)
     {
         var time = _rt.Time;
         var start = time.GetTimestamp();
@@ -138,6 +200,7 @@ internal sealed partial class ResilienceCall : IDisposable
         CurrentDeployment = deployment;
         CurrentStart = start;
         _refusal = null;
+        _next = NextStep.None;
 
         try
         {
@@ -152,12 +215,13 @@ internal sealed partial class ResilienceCall : IDisposable
         catch (Exception exception)
         {
             var end = time.GetTimestamp();
-            var failure = TransientFailureClassifier.Classify(exception, _rt.Options.RetryableStatusCodes, time.GetUtcNow(), Token);
+            var failure = TransientFailureClassifier.Classify(exception, _rt.Options.RetryableStatusCodes, time, Token);
             if (exception is OperationCanceledException && DeadlineExpired)
             {
                 failure = failure with { Reason = "total_timeout" };
             }
 
+            context?.Properties.Set(TransientFailureKey, failure.IsTransient);
             _pending = new PendingAttempt(CurrentNumber, deployment.Name, failure.Status, failure.Reason, time.GetElapsedTime(start, end), end);
             var tooLong = Decide(deployment, failure, exception);
             if (tooLong is not null)
@@ -177,29 +241,54 @@ internal sealed partial class ResilienceCall : IDisposable
             return await send(client, Token).ConfigureAwait(false);
         }
 
-        var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        // One source per attempt: its own TimeProvider timer is the attempt timeout, and the call's token cancels it too.
+        var attemptCts = new CancellationTokenSource(timeout, _rt.Time);
+        var link = Token.UnsafeRegister(static s => Cancel((CancellationTokenSource)s!), attemptCts);
         Task<T>? task = null;
         try
         {
             task = send(client, attemptCts.Token);
-            return await task.WaitAsync(timeout, _rt.Time, Token).ConfigureAwait(false);
+            return await task.WaitAsync(attemptCts.Token).ConfigureAwait(false);
         }
-        catch (TimeoutException) when (task is { IsCompleted: false })
+        catch (OperationCanceledException) when (attemptCts.IsCancellationRequested && !Token.IsCancellationRequested)
         {
-            attemptCts.Cancel();
-            throw CreateTimeout($"The attempt did not complete within AttemptTimeout ({timeout}).", timeout, "attempt_timeout");
+            throw CreateTimeout($"The attempt did not complete within MaiResilienceOptions.AttemptTimeout ({timeout}).", timeout, "attempt_timeout");
         }
         finally
         {
             if (task is { IsCompleted: false })
             {
-                // Abandoned (timeout or cancellation): let it finish in the background, observe its fault, then free the token.
-                _ = task.ContinueWith(static (t, s) => { _ = t.Exception; ((IDisposable)s!).Dispose(); }, attemptCts, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                // Abandoned (timeout or cancellation): let it finish in the background, observe its fault, then free the source.
+                _ = task.ContinueWith(
+                    static (t, s) =>
+                    {
+                        _ = t.Exception;
+                        var (cts, registration) = ((CancellationTokenSource, CancellationTokenRegistration))s!;
+                        registration.Dispose();
+                        cts.Dispose();
+                    },
+                    (attemptCts, link),
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
             }
             else
             {
+                link.Dispose();
                 attemptCts.Dispose();
             }
+        }
+    }
+
+    private static void Cancel(CancellationTokenSource cts)
+    {
+        try
+        {
+            cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
         }
     }
 
@@ -209,6 +298,30 @@ internal sealed partial class ResilienceCall : IDisposable
         var exception = new TimeoutRejectedException(message, timeout);
         exception.Data[TransientFailureClassifier.TimeoutReasonKey] = reason;
         return exception;
+    }
+
+    /// <summary>
+    /// Polly's exponential back-off with jitter (the decorrelated-jitter "V2" formula its retry strategy uses for
+    /// <see cref="DelayBackoffType.Exponential"/> with <c>UseJitter</c>): a median of <see cref="MaiResilienceOptions.BaseDelay"/>
+    /// doubling per retry, capped at <see cref="MaiResilienceOptions.MaxDelay"/>.
+    /// </summary>
+    private TimeSpan NextBackoff()
+    {
+        const double PFactor = 4.0;
+        const double RpScalingFactor = 1 / 1.4d;
+        var baseTicks = _rt.Options.BaseDelay.Ticks;
+        var max = _rt.Options.MaxDelay;
+        var t = _backoffAttempt + Random.Shared.NextDouble();
+        var next = Math.Pow(2, t) * Math.Tanh(Math.Sqrt(PFactor * t));
+        if (double.IsInfinity(next))
+        {
+            _backoffPrevious = next;
+            return max;
+        }
+
+        var ticks = (next - _backoffPrevious) * RpScalingFactor * baseTicks;
+        _backoffPrevious = next;
+        return ticks >= max.Ticks ? max : TimeSpan.FromTicks((long)Math.Max(ticks, 0));
     }
 
     /// <summary>Chooses the deployment of the next attempt: moves on after a failover decision, and skips deployments the service asked to be left alone while a later one exists.</summary>

@@ -7,6 +7,10 @@ internal static class ResilienceDefaults
     public const int MaxAttemptsPerDeployment = 2;
     public const int MaxRetriesLimit = 100;
 
+    /// <summary>How many times one call retries after an attempt or first-update timeout (a stall): once, so a stream that never
+    /// sends a first update fails after at most 2 × <see cref="FirstUpdateTimeout"/> plus one back-off.</summary>
+    public const int StallRetries = 1;
+
     public static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(800);
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);

@@ -1,19 +1,19 @@
 using Microsoft.Extensions.Logging;
-using Polly;
 
 namespace Mai.Client.Resilience;
 
-/// <summary>What every call of one <see cref="ResilientChatClient"/> shares: options, deployments, retry pipeline, logger.</summary>
-internal sealed class ResilienceRuntime(ValidatedResilienceOptions options, DeploymentState[] deployments, ResiliencePipeline retry, ILogger logger)
+/// <summary>What every call of one <see cref="ResilientChatClient"/> shares: options, deployments (each with its circuit breaker, built once), logger.</summary>
+internal sealed class ResilienceRuntime(ValidatedResilienceOptions options, DeploymentState[] deployments, ILogger logger, bool retries = true)
 {
     public ValidatedResilienceOptions Options { get; } = options;
 
     public DeploymentState[] Deployments { get; } = deployments;
 
-    /// <summary>Gets the pipeline each call runs its attempts through: the caller's, or the built-in retry.</summary>
-    public ResiliencePipeline Retry { get; } = retry;
-
     public ILogger Logger { get; } = logger;
+
+    /// <summary>Gets whether failures are retried and deployments have circuit breakers; <see langword="false"/> when the layer only
+    /// bounds the call in time (<see cref="MaiClientOptions.EnableResilience"/> is off): one attempt, its timeouts, its record.</summary>
+    public bool Retries { get; } = retries;
 
     public TimeProvider Time => Options.TimeProvider;
 

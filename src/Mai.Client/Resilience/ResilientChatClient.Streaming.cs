@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using Polly;
 
 namespace Mai.Client.Resilience;
 
@@ -56,16 +55,11 @@ public sealed partial class ResilientChatClient
 
     private async Task<StreamAttempt> StartStreamAsync(ResilienceCall call, IReadOnlyList<ChatMessage> list, ChatOptions? options)
     {
-        var context = ResilienceContextPool.Shared.Get(call.Token);
-        context.Properties.Set(ResilienceCall.Key, call);
         try
         {
-            return await _rt.Retry.ExecuteAsync(
-                static (_, s) => s.call.ExecuteAttemptAsync(
-                    (client, token) => StreamAttempt.StartAsync(client, s.list, s.options, s.rt.Options.FirstUpdateTimeout, s.rt.Time, token),
-                    isStream: true),
-                context,
-                (call, list, options, rt: _rt)).ConfigureAwait(false);
+            return await call.ExecuteAsync(
+                (client, token) => StreamAttempt.StartAsync(client, list, options, _rt.Options.FirstUpdateTimeout, _rt.Time, token),
+                isStream: true).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -76,10 +70,6 @@ public sealed partial class ResilientChatClient
             }
 
             throw failure;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
         }
     }
 

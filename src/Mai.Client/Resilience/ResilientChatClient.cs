@@ -3,14 +3,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Telemetry;
 
 namespace Mai.Client.Resilience;
 
 /// <summary>
 /// Retries transient failures, honours the service's requested waits, breaks circuits and fails over between
-/// deployments, under one deadline per call; the only retry layer of the pipeline (driven by Polly v8).
+/// deployments, under one deadline per call; the only retry layer of the pipeline. The layer owns the attempt loop (one
+/// decision per failure, waits on the <see cref="TimeProvider"/>); Polly v8 runs the per-deployment circuit breakers, or the
+/// whole loop when <see cref="MaiResilienceOptions.Pipeline"/> is set.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -28,10 +29,10 @@ namespace Mai.Client.Resilience;
 /// </para>
 /// <para>
 /// Telemetry: each attempt is recorded as a <see cref="MaiAttempt"/> in the call's <see cref="MaiCallContext"/> (when
-/// attached), on a successful non-streaming <see cref="ChatResponse.AdditionalProperties"/> and on a failure's
-/// <see cref="Exception.Data"/> under <see cref="AttemptsPropertyKey"/>, and on this layer's own exceptions. Events are
-/// logged through <see cref="MaiResilienceOptions.LoggerFactory"/> (category <c>Mai.Client.Resilience</c>, and Polly's
-/// own telemetry); the <c>mai.client.retries</c> counter on the <c>Mai.Client</c> meter counts every attempt after a
+/// attached; <see cref="MaiResult.Attempts"/> reads it) and, when the call fails, on the exception it ends with
+/// (<see cref="MaiExceptionExtensions.GetMaiAttempts"/>, whatever the exception's type). Events are
+/// logged through <see cref="MaiResilienceOptions.LoggerFactory"/> (category <c>Mai.Client.Resilience</c>: a failed attempt
+/// at Warning or Information, nothing for a healthy call; Polly's own telemetry at Debug); the <c>mai.client.retries</c> counter on the <c>Mai.Client</c> meter counts every attempt after a
 /// call's first, tagged <c>mai.deployment</c>, <c>mai.next_deployment</c>, <c>error.type</c>, <c>mai.retry.kind</c>
 /// (<c>retry</c> or <c>failover</c>) and <c>http.response.status_code</c>.
 /// </para>
@@ -39,9 +40,6 @@ namespace Mai.Client.Resilience;
 /// </remarks>
 public sealed partial class ResilientChatClient : DelegatingChatClient
 {
-    /// <summary>The key under which the call's attempts (<see cref="IReadOnlyList{T}"/> of <see cref="MaiAttempt"/>) are stored in <see cref="ChatResponse.AdditionalProperties"/> and <see cref="Exception.Data"/>.</summary>
-    public const string AttemptsPropertyKey = "mai.attempts";
-
     private readonly ResilienceRuntime _rt;
 
     /// <summary>Initializes a new instance around one unnamed deployment.</summary>
@@ -66,6 +64,14 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         _rt = CreateRuntime([.. deployments.Select(d => ((string?)d.Name, d.Client))], options);
     }
 
+    /// <summary>Initializes a layer that only bounds each call in time (total deadline, attempt, first-update and idle timeouts) and
+    /// records its one attempt: no retries, failover or circuit breaker. Used when <see cref="MaiClientOptions.EnableResilience"/> is off.</summary>
+    private ResilientChatClient(ResilientDeployment deployment, MaiResilienceOptions? options, bool retries)
+        : base(deployment.Client)
+    {
+        _rt = CreateRuntime([(deployment.Name, deployment.Client)], options, retries);
+    }
+
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
@@ -85,23 +91,15 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     /// <exception cref="Polly.Timeout.TimeoutRejectedException">The call ran past <see cref="MaiResilienceOptions.TotalTimeout"/>.</exception>
     /// <exception cref="BrokenCircuitException">Every deployment left to try had its circuit open.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <remarks>Any other exception is the last attempt's own, with the attempts in <see cref="Exception.Data"/> under <see cref="AttemptsPropertyKey"/>.</remarks>
+    /// <remarks>Any other exception is the last attempt's own. Every exception carries the call's attempts: <see cref="MaiExceptionExtensions.GetMaiAttempts"/>.</remarks>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var list = Materialize(messages);
         using var call = new ResilienceCall(_rt, options, cancellationToken);
-        var context = ResilienceContextPool.Shared.Get(call.Token);
-        context.Properties.Set(ResilienceCall.Key, call);
         try
         {
-            var response = await _rt.Retry.ExecuteAsync(
-                static (_, s) => s.call.ExecuteAttemptAsync((client, token) => client.GetResponseAsync(s.list, s.options, token), isStream: false),
-                context,
-                (call, list, options)).ConfigureAwait(false);
-            response.AdditionalProperties ??= [];
-            response.AdditionalProperties[AttemptsPropertyKey] = call.Attempts;
-            return response;
+            return await call.ExecuteAsync((client, token) => client.GetResponseAsync(list, options, token), isStream: false).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -112,10 +110,6 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             }
 
             throw failure;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -153,40 +147,15 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         return deployments[0].Client;
     }
 
-    private static ResilienceRuntime CreateRuntime((string? Name, IChatClient Client)[] deployments, MaiResilienceOptions? options)
+    /// <summary>Creates the layer that only bounds each call in time, with no retries, failover or circuit breaker.</summary>
+    internal static ResilientChatClient DeadlineOnly(ResilientDeployment deployment, MaiResilienceOptions? options) => new(deployment, options, retries: false);
+
+    private static ResilienceRuntime CreateRuntime((string? Name, IChatClient Client)[] deployments, MaiResilienceOptions? options, bool retries = true)
     {
         var validated = (options ?? new MaiResilienceOptions()).Validate();
         var logger = validated.LoggerFactory?.CreateLogger("Mai.Client.Resilience") ?? NullLogger.Instance;
-        var states = deployments.Select(d => new DeploymentState(d.Name, d.Client, BuildBreaker(validated, d.Name, logger))).ToArray();
-        return new ResilienceRuntime(validated, states, validated.Pipeline ?? BuildRetry(validated), logger);
-    }
-
-    private static ResiliencePipeline BuildRetry(ValidatedResilienceOptions o)
-    {
-        var builder = new ResiliencePipelineBuilder { Name = "Mai.Client.Resilience", TimeProvider = o.TimeProvider };
-        if (o.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                Name = "mai-retry",
-                MaxRetryAttempts = o.MaxRetries,
-                Delay = o.BaseDelay,
-                MaxDelay = o.MaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = static args => new(ResilienceCall.From(args.Context)?.ShouldRetry(args.Outcome.Exception) == true),
-                DelayGenerator = static args => new(ResilienceCall.From(args.Context)?.NextDelay()),
-                OnRetry = static args =>
-                {
-                    ResilienceCall.From(args.Context)?.OnRetry(args.RetryDelay);
-                    return default;
-                },
-            });
-        }
-
-        ConfigureTelemetry(builder, o);
-
-        return builder.Build();
+        var states = deployments.Select(d => new DeploymentState(d.Name, d.Client, retries ? BuildBreaker(validated, d.Name, logger) : null)).ToArray();
+        return new ResilienceRuntime(validated, states, logger, retries);
     }
 
     private static ResiliencePipeline BuildBreaker(ValidatedResilienceOptions o, string? name, ILogger logger)
@@ -199,7 +168,9 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             MinimumThroughput = o.CircuitBreakerMinimumThroughput,
             SamplingDuration = o.CircuitBreakerSamplingDuration,
             BreakDuration = o.CircuitBreakerBreakDuration,
-            ShouldHandle = args => new(args.Outcome.Exception is { } e && IsBreakerFailure(e, o, args.Context.CancellationToken)),
+            // The attempt classified its failure once and left the verdict in the context: transient failures count.
+            ShouldHandle = static args => new(args.Outcome.Exception is not null
+                && args.Context.Properties.TryGetValue(ResilienceCall.TransientFailureKey, out var transient) && transient),
             OnOpened = args =>
             {
                 ResilienceLog.CircuitOpened(logger, name, args.BreakDuration);
@@ -221,20 +192,16 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         return builder.Build();
     }
 
-    /// <summary>Adds Polly's own logs and metrics, with results shown by type only: an answer's text never reaches a log.</summary>
+    /// <summary>Adds Polly's own logs (its routine lines at Debug) and metrics, with results shown by type only: an answer's text never reaches a log.</summary>
     private static void ConfigureTelemetry(ResiliencePipelineBuilder builder, ValidatedResilienceOptions o)
     {
         if (o.LoggerFactory is { } loggerFactory)
         {
             builder.ConfigureTelemetry(new TelemetryOptions
             {
-                LoggerFactory = loggerFactory,
+                LoggerFactory = new DebugLevelLoggerFactory(loggerFactory),
                 ResultFormatter = static (_, result) => result?.GetType().Name,
             });
         }
     }
-
-    private static bool IsBreakerFailure(Exception exception, ValidatedResilienceOptions o, CancellationToken token) =>
-        exception is RetryAfterTooLongException
-        || TransientFailureClassifier.Classify(exception, o.RetryableStatusCodes, o.TimeProvider.GetUtcNow(), token).IsTransient;
 }

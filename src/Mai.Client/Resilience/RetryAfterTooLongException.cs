@@ -9,8 +9,6 @@ namespace Mai.Client.Resilience;
 /// </summary>
 public sealed class RetryAfterTooLongException : Exception
 {
-    private IReadOnlyList<MaiAttempt> _attempts = [];
-
     /// <summary>Initializes a new instance with a default message.</summary>
     public RetryAfterTooLongException()
         : this("The service asked for a wait longer than the client may honour.")
@@ -60,13 +58,6 @@ public sealed class RetryAfterTooLongException : Exception
 
     /// <summary>Gets the HTTP status of the answer that asked for the wait (usually 429 or 503), if any.</summary>
     public int? Status { get; }
-
-    /// <summary>Gets every attempt the call made, in order, the last one included.</summary>
-    public IReadOnlyList<MaiAttempt> Attempts
-    {
-        get => _attempts;
-        internal set => _attempts = value ?? [];
-    }
 
     private static string FormatMessage(TimeSpan retryAfter, DateTimeOffset retryAt, TimeSpan limit, string limitName, string? deployment, int? status) =>
         string.Format(

@@ -104,7 +104,7 @@ internal sealed class StreamAttempt : IAsyncDisposable
         {
             // The timer fired just as the previous update arrived, and stopped the inner stream: that wait ran out.
             callToken.ThrowIfCancellationRequested();
-            throw ResilienceCall.CreateTimeout($"No update arrived within {timeoutName} ({timeout}).", timeout, timeoutReason);
+            throw ResilienceCall.CreateTimeout($"No update arrived within MaiResilienceOptions.{timeoutName} ({timeout}).", timeout, timeoutReason);
         }
 
         var move = _enumerator.MoveNextAsync();
@@ -143,7 +143,7 @@ internal sealed class StreamAttempt : IAsyncDisposable
             }
 
             // Nobody cancelled the call: the stream's timer ran out (and already stopped the inner stream).
-            throw ResilienceCall.CreateTimeout($"No update arrived within {timeoutName} ({timeout}).", timeout, timeoutReason);
+            throw ResilienceCall.CreateTimeout($"No update arrived within MaiResilienceOptions.{timeoutName} ({timeout}).", timeout, timeoutReason);
         }
         finally
         {

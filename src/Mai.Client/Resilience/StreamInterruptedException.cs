@@ -9,8 +9,6 @@ namespace Mai.Client.Resilience;
 /// </summary>
 public sealed class StreamInterruptedException : Exception
 {
-    private IReadOnlyList<MaiAttempt> _attempts = [];
-
     /// <summary>Initializes a new instance with a default message.</summary>
     public StreamInterruptedException()
         : this("The stream failed after output had reached the caller.")
@@ -56,13 +54,6 @@ public sealed class StreamInterruptedException : Exception
 
     /// <summary>Gets the deployment that was streaming, or <see langword="null"/> when the pipeline has a single unnamed one.</summary>
     public string? Deployment { get; }
-
-    /// <summary>Gets every attempt the call made, in order, the interrupted one last.</summary>
-    public IReadOnlyList<MaiAttempt> Attempts
-    {
-        get => _attempts;
-        internal set => _attempts = value ?? [];
-    }
 
     private static string FormatMessage(string? deployment, int textLength, int updateCount, Exception inner) =>
         string.Format(

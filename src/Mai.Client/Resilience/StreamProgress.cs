@@ -23,9 +23,12 @@ internal sealed class StreamProgress
     public void Add(ChatResponseUpdate update)
     {
         UpdateCount++;
-        foreach (var content in update.Contents)
+
+        // Indexed, not foreach: enumerating an IList<AIContent> allocates an enumerator per chunk unless the JIT removes it.
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            switch (content)
+            switch (contents[i])
             {
                 case TextContent text:
                     _text.Append(text.Text);

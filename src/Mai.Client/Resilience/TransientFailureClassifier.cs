@@ -1,23 +1,24 @@
-using System.ClientModel;
 using System.Collections.Frozen;
 using System.Net.Sockets;
-using Azure;
+using Mai.Client.Accounting;
 using Mai.Client.Errors;
 using Polly.Timeout;
 
 namespace Mai.Client.Resilience;
 
 /// <summary>
-/// Decides whether a failed attempt is worth another one. Transient: a status on the allow-list, no response at all
-/// (connection refused, reset, DNS, TLS), a stream that closed without <c>[DONE]</c>, our own attempt timeouts, and a timeout or cancellation the caller did not ask
-/// for. Everything else is permanent, and the caller's cancellation is never retried.
+/// Decides whether a failed attempt is worth another one, from the facts <see cref="FailureFacts"/> reads. Transient: a
+/// status on the allow-list (for an error event inside a 200 stream, the status it names: <c>429</c>, overloaded), no
+/// response at all (connection refused, reset, DNS, TLS), a stream that closed without <c>[DONE]</c>, our own attempt
+/// timeouts, and a timeout or cancellation the caller did not ask for. A deployment's client-side quota refusal fails
+/// over. Everything else is permanent, and the caller's cancellation is never retried.
 /// </summary>
 internal static class TransientFailureClassifier
 {
     /// <summary>The <see cref="Exception.Data"/> key that carries the reason code of a timeout this layer raised.</summary>
     public const string TimeoutReasonKey = "mai.timeout";
 
-    public static AttemptFailure Classify(Exception exception, FrozenSet<int> retryableStatusCodes, DateTimeOffset now, CancellationToken callToken)
+    public static AttemptFailure Classify(Exception exception, FrozenSet<int> retryableStatusCodes, TimeProvider time, CancellationToken callToken)
     {
         ArgumentNullException.ThrowIfNull(exception);
         switch (exception)
@@ -28,18 +29,34 @@ internal static class TransientFailureClassifier
                 return new(false, tooLong.Status, "retry_after_too_long", tooLong.RetryAfter);
             case StreamInterruptedException:
                 return new(false, null, "stream_interrupted", null);
+            case BudgetExceededException quota:
+                // Only a deployment's own quota (metering, below this layer) refuses here; nothing was sent.
+                var now = time.GetUtcNow();
+                return new(false, null, "client_quota", quota.ResetsAt is { } at && at > now ? at - now : null, IsClientQuota: true);
             case StreamTruncatedException truncated:
                 // The connection closed before [DONE] and before any finish reason: a dropped connection like a reset, even
                 // though a 200 came first. (Only reaches here before the stream's first update; later it is an interruption.)
                 return new(true, truncated.Status, StreamTruncatedException.Code, null);
             case TimeoutRejectedException rejected:
                 return new(true, null, rejected.Data[TimeoutReasonKey] as string ?? "timeout", null);
-            case RequestFailedException rfe:
-                return FromStatus(rfe.Status, rfe.ErrorCode, retryableStatusCodes, now, rfe.GetRawResponse() is { } r ? name => r.Headers.TryGetValue(name, out var v) ? v : null : null);
-            case ClientResultException cre:
-                return FromStatus(cre.Status, null, retryableStatusCodes, now, cre.GetRawResponse() is { } pr ? name => pr.Headers.TryGetValue(name, out var v) ? v : null : null);
-            case HttpRequestException { StatusCode: { } code }:
-                return FromStatus((int)code, null, retryableStatusCodes, now, null);
+        }
+
+        var facts = FailureFacts.Read(exception, time);
+        if (facts.Status is { } status)
+        {
+            if (status == 0)
+            {
+                return new(true, null, "connection_failure", null);
+            }
+
+            var reason = string.IsNullOrEmpty(facts.ErrorCode) ? $"http_{status}" : facts.ErrorCode;
+            return retryableStatusCodes.Contains(facts.ServiceStatus ?? status)
+                ? new(true, status, reason, facts.RetryAfter)
+                : new(false, status, reason, null);
+        }
+
+        switch (exception)
+        {
             case HttpRequestException:
                 return new(true, null, "connection_failure", null);
             case TimeoutException:
@@ -59,22 +76,5 @@ internal static class TransientFailureClassifier
         }
 
         return new(false, null, exception.GetType().Name, null);
-    }
-
-    private static AttemptFailure FromStatus(int status, string? errorCode, FrozenSet<int> retryable, DateTimeOffset now, Func<string, string?>? headers)
-    {
-        if (status == 0)
-        {
-            return new(true, null, "connection_failure", null);
-        }
-
-        var reason = string.IsNullOrEmpty(errorCode) ? $"http_{status}" : errorCode;
-        if (!retryable.Contains(status))
-        {
-            return new(false, status, reason, null);
-        }
-
-        var wait = headers is null ? null : RetryAfterHeaders.GetServerWait(headers, now);
-        return new(true, status, reason, wait);
     }
 }

@@ -7,13 +7,7 @@ namespace Mai.Client.Tests.Integration;
 internal sealed record CallOutcome(MaiResult? Result, Exception? Error, List<TimeSpan> Waits, List<MaiUpdate> Seen)
 {
     /// <summary>Gets the attempts: the result's, or those the exception carries.</summary>
-    public IReadOnlyList<MaiAttempt> Attempts => Result?.Attempts ?? Error switch
-    {
-        RetryAfterTooLongException tooLong => tooLong.Attempts,
-        StreamInterruptedException interrupted => interrupted.Attempts,
-        { } e when e.Data[ResilientChatClient.AttemptsPropertyKey] is IReadOnlyList<MaiAttempt> attempts => attempts,
-        _ => [],
-    };
+    public IReadOnlyList<MaiAttempt> Attempts => Result?.Attempts ?? Error?.GetMaiAttempts() ?? [];
 
     public MaiResult Ok => Result ?? throw new Xunit.Sdk.XunitException($"The call failed: {Error}");
 

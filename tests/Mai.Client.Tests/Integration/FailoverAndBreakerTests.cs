@@ -50,6 +50,30 @@ public abstract class FailoverAndBreakerTests(TransportKind transport)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task Call_PrimaryClientSideQuotaSpent_FailsOverAtOnceToTheFallbackThatHasQuota(bool streaming)
+    {
+        await using var primary = await EmulatorKit.StartAsync();
+        await using var secondary = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        var options = EmulatorKit.Options(primary, clock, transport: transport).WithFallback(secondary, transport);
+        options.RequestsPerMinute = 1; // the primary's own quota; the fallback has none
+        using var client = new MaiClient(options);
+
+        // No clock advance at all: a wait before the failover would hang the call (and fail the test by its guard).
+        var first = await CallOutcome.RunAsync(client, clock, streaming, advance: _ => false);
+        var second = await CallOutcome.RunAsync(client, clock, streaming, advance: _ => false);
+
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, 200, "ok", TimeSpan.Zero, TimeSpan.Zero)], first.Ok.Attempts);
+        Assert.Equal(
+            [new MaiAttempt(1, EmulatorKit.Primary, null, "client_quota", TimeSpan.Zero, TimeSpan.Zero), new MaiAttempt(2, EmulatorKit.Secondary, 200, "ok", TimeSpan.Zero, TimeSpan.Zero)],
+            second.Ok.Attempts);
+        Assert.Single(primary.Chats());
+        Assert.Single(secondary.Chats());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task Call_PrimaryRecoversAfterBreakDuration_OneTrialAttemptClosesTheCircuit(bool streaming)
     {
         await using var primary = await EmulatorKit.StartAsync();

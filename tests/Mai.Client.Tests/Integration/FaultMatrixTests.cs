@@ -176,7 +176,7 @@ public abstract class FaultMatrixTests(TransportKind transport)
         Assert.Equal(EmulatorKit.Primary, error.Deployment);
         var wire = await emu.ReplayAsync(emu.Chats()[0], EmulatorKit.Guard());
         Assert.StartsWith(error.Text, wire.Content, StringComparison.Ordinal);
-        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, status, reason, TimeSpan.Zero, TimeSpan.Zero)], error.Attempts);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, status, reason, TimeSpan.Zero, TimeSpan.Zero)], error.GetMaiAttempts());
     }
 }
 

@@ -1,5 +1,6 @@
 using Mai.Client.Errors;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.Transport;
 using Mai.Emulator;
 
 namespace Mai.Client.Tests.Integration;
@@ -7,6 +8,50 @@ namespace Mai.Client.Tests.Integration;
 /// <summary>Retries over loopback: one retry layer, the service's waits honoured exactly, and waits that are too long refused or failed over.</summary>
 public abstract class RetryPolicyTests(TransportKind transport)
 {
+    [Theory]
+    [InlineData(false, "retry-after-ms", "1500.2", 1501)]
+    [InlineData(true, "retry-after-ms", "1500.2", 1501)]
+    [InlineData(false, "x-ms-retry-after-ms", "0.5", 1)]
+    [InlineData(false, "Retry-After", "2", 2000)]
+    [InlineData(true, "Retry-After", "2", 2000)]
+    public async Task Call_429Twice_TheExceptionReportsExactlyTheWaitTheClientHonoured(bool streaming, string header, string value, int expectedMs)
+    {
+        await using var server = new LoopbackServer(
+            ScriptedReply.Json("""{"error":{"code":"429","message":"slow down"}}""", 429, "Too Many Requests", (header, value)));
+        var clock = new TestClock();
+        var options = StreamingResilienceTests.LoopbackOptions(server, clock, transport);
+        options.Resilience.MaxRetries = 1;
+        using var client = new MaiClient(options);
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming);
+
+        var expected = TimeSpan.FromMilliseconds(expectedMs);
+        var error = outcome.Failed<MaiServiceException>();
+        Assert.Equal(expected, error.RetryAfter);
+        Assert.Equal([expected], outcome.Waits);
+        Assert.Equal([expected, TimeSpan.Zero], outcome.Attempts.Select(a => a.Wait));
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_RetryAfterWithFractionOfASecond_IgnoredByTheExceptionAndTheClientAlike(bool streaming)
+    {
+        // "Retry-After: 1.5" is not a valid header value (integer seconds only): neither reports nor waits 1.5 s.
+        await using var server = new LoopbackServer(
+            ScriptedReply.Json("""{"error":{"code":"429","message":"slow down"}}""", 429, "Too Many Requests", ("Retry-After", "1.5")));
+        var clock = new TestClock();
+        var options = StreamingResilienceTests.LoopbackOptions(server, clock, transport);
+        options.Resilience.MaxRetries = 0;
+        using var client = new MaiClient(options);
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming);
+
+        Assert.Null(outcome.Failed<MaiServiceException>().RetryAfter);
+        Assert.Single(server.Requests);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -96,7 +141,7 @@ public abstract class RetryPolicyTests(TransportKind transport)
         Assert.Equal(429, error.Status);
         Assert.Equal(EmulatorKit.Primary, error.Deployment);
         Assert.Equal(429, Assert.IsType<MaiServiceException>(error.InnerException).Status);
-        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, 429, "429", TimeSpan.Zero, TimeSpan.Zero)], error.Attempts);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, 429, "429", TimeSpan.Zero, TimeSpan.Zero)], error.GetMaiAttempts());
         Assert.Empty(outcome.Seen);
     }
 

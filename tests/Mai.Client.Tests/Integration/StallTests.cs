@@ -1,4 +1,6 @@
+using System.Text;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.Transport;
 using Mai.Emulator;
 using Polly.Timeout;
 
@@ -62,7 +64,7 @@ public abstract class StallTests(TransportKind transport)
         Assert.Single(emu.Chats());
         Assert.Equal(3, outcome.Seen.Count);
         Assert.Equal(outcome.Seen.AnswerText(), error.Text);
-        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "idle_timeout", TimeSpan.Zero, Timeout5s)], error.Attempts);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "idle_timeout", TimeSpan.Zero, Timeout5s)], error.GetMaiAttempts());
     }
 
     [Fact]
@@ -85,6 +87,89 @@ public abstract class StallTests(TransportKind transport)
         Assert.Equal(2, emu.Chats().Count);
         Assert.Equal(new MaiAttempt(1, EmulatorKit.Primary, null, "attempt_timeout", result.Attempts[0].Wait, Timeout5s), result.Attempts[0]);
         Assert.Equal("ok", result.Attempts[1].Reason);
+    }
+
+    [Fact]
+    public async Task Stream_ResilienceOffAndAKeepAlivePingFlood_FirstUpdateTimeoutEndsTheCallNamingTheOption()
+    {
+        // ": ping" comments keep every read of the body busy, so a per-read network timeout never fires; the layer's
+        // first-update timeout bounds the call even with EnableResilience = false.
+        var pings = Enumerable.Repeat(Encoding.UTF8.GetBytes(": ping\n\n"), 200).ToList();
+        await using var server = new LoopbackServer(new ScriptedReply
+        {
+            Headers = [new("Content-Type", "text/event-stream")],
+            Parts = pings,
+            StallAfterParts = true,
+        });
+        var clock = new TestClock();
+        var options = StreamingResilienceTests.LoopbackOptions(server, clock, transport);
+        options.EnableResilience = false;
+        options.Resilience.FirstUpdateTimeout = Timeout5s;
+        using var client = new MaiClient(options);
+
+        var call = CallOutcome.RunAsync(client, clock, streaming: true, advance: _ => false);
+        await server.Stalling.Task.WaitAsync(EmulatorKit.Guard()); // every ping is written; the server now says nothing
+        await clock.AdvanceWhenTimerAsync(Timeout5s);
+        var outcome = await call;
+
+        var error = outcome.Failed<TimeoutRejectedException>();
+        Assert.Equal("No update arrived within MaiResilienceOptions.FirstUpdateTimeout (00:00:05).", error.Message);
+        Assert.Single(server.Requests);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "first_update_timeout", TimeSpan.Zero, Timeout5s)], outcome.Attempts);
+    }
+
+    [Fact]
+    public async Task Ask_ResilienceOffAndNoAnswer_TotalTimeoutEndsTheCallNamingTheOption()
+    {
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new LoopbackServer((_, _) =>
+        {
+            received.TrySetResult();
+            return new ScriptedReply { StallBeforeHeaders = true };
+        });
+        var clock = new TestClock();
+        var options = StreamingResilienceTests.LoopbackOptions(server, clock, transport);
+        options.EnableResilience = false;
+        options.Resilience.TotalTimeout = Timeout5s;
+        using var client = new MaiClient(options);
+
+        var call = CallOutcome.RunAsync(client, clock, streaming: false, advance: _ => false);
+        await received.Task.WaitAsync(EmulatorKit.Guard());
+        await clock.AdvanceWhenTimerAsync(Timeout5s);
+        var outcome = await call;
+
+        var error = outcome.Failed<TimeoutRejectedException>();
+        Assert.Equal("The call did not complete within MaiResilienceOptions.TotalTimeout (00:00:05).", error.Message);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "total_timeout", TimeSpan.Zero, Timeout5s)], outcome.Attempts);
+        Assert.Single(server.Requests);
+        Assert.Equal(Timeout5s, clock.Elapsed);
+    }
+
+    [Fact]
+    public async Task Stream_NeverSendsAFirstUpdate_EndsAfterTwoFirstUpdateTimeoutsNotFour()
+    {
+        var emuClock = new TestClock();
+        await using var emu = await EmulatorKit.StartAsync(o => o.TimeProvider = emuClock);
+        var clock = new TestClock();
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
+        options.Resilience.FirstUpdateTimeout = Timeout5s;
+        using var client = new MaiClient(options);
+        emu.Script(EmulatorFault.Stall(Stall), EmulatorFault.Stall(Stall), EmulatorFault.Stall(Stall), EmulatorFault.Stall(Stall));
+
+        var call = CallOutcome.RunAsync(client, clock, streaming: true, advance: RetryWaitsOnly);
+        for (var i = 0; i < 2; i++)
+        {
+            await emuClock.WaitForTimerAsync(Stall);
+            await clock.AdvanceWhenTimerAsync(Timeout5s);
+        }
+
+        var outcome = await call;
+
+        var error = outcome.Failed<TimeoutRejectedException>();
+        Assert.Equal("No update arrived within MaiResilienceOptions.FirstUpdateTimeout (00:00:05).", error.Message);
+        Assert.Equal(2, emu.Chats().Count);
+        Assert.Equal(["first_update_timeout", "first_update_timeout"], outcome.Attempts.Select(a => a.Reason));
+        Assert.Equal(Timeout5s + Timeout5s + Assert.Single(outcome.Waits), clock.Elapsed);
     }
 
     [Theory]

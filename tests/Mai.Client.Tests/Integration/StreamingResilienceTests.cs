@@ -1,4 +1,6 @@
+using Mai.Client.Errors;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.Transport;
 using Mai.Emulator;
 
 namespace Mai.Client.Tests.Integration;
@@ -6,6 +8,57 @@ namespace Mai.Client.Tests.Integration;
 /// <summary>Streams over loopback: retried only before the first update, never replayed after it, and what the caller saw is kept.</summary>
 public abstract class StreamingResilienceTests(TransportKind transport)
 {
+    [Theory]
+    [InlineData("""{"error":{"code":"429","message":"Rate limit reached"}}""", "429")]
+    [InlineData("""{"error":{"code":"rate_limit_exceeded","message":"slow down"}}""", "rate_limit_exceeded")]
+    [InlineData("""{"error":{"message":"busy","status":503}}""", "stream_error")]
+    [InlineData("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""", "stream_error")]
+    public async Task Stream_InBandThrottleErrorBeforeAnyUpdate_RetriedLikeTheStatus(string errorEvent, string reason)
+    {
+        await using var server = new LoopbackServer(
+            ScriptedReply.Sse([errorEvent]),
+            ScriptedReply.Sse([TransportTestKit.Chunk("""{"role":"assistant","content":"Hi"}"""), TransportTestKit.Chunk("{}", "stop")]));
+        var clock = new TestClock();
+        using var client = new MaiClient(LoopbackOptions(server, clock, transport));
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming: true);
+
+        Assert.Equal("Hi", outcome.Ok.Answer);
+        Assert.Equal(2, server.Requests.Count);
+        var wait = Assert.Single(outcome.Waits);
+        Assert.Equal(
+            [new MaiAttempt(1, EmulatorKit.Primary, 200, reason, TimeSpan.FromMilliseconds(Math.Floor(wait.TotalMilliseconds)), TimeSpan.Zero), new MaiAttempt(2, EmulatorKit.Primary, 200, "ok", TimeSpan.Zero, TimeSpan.Zero)],
+            outcome.Ok.Attempts);
+    }
+
+    [Fact]
+    public async Task Stream_InBandPermanentErrorBeforeAnyUpdate_NotRetried()
+    {
+        await using var server = new LoopbackServer(
+            ScriptedReply.Sse(["""{"error":{"code":"invalid_request_error","message":"bad tool schema"}}"""]),
+            ScriptedReply.Sse([TransportTestKit.Chunk("""{"role":"assistant","content":"Hi"}"""), TransportTestKit.Chunk("{}", "stop")]));
+        var clock = new TestClock();
+        using var client = new MaiClient(LoopbackOptions(server, clock, transport));
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming: true);
+
+        var error = outcome.Failed<MaiServiceException>();
+        Assert.Equal((200, "invalid_request_error"), (error.Status, error.ErrorCode));
+        Assert.Single(server.Requests);
+        Assert.Empty(outcome.Waits);
+    }
+
+    /// <summary>Options for a client whose primary deployment is a raw loopback server (byte-level replies).</summary>
+    internal static MaiClientOptions LoopbackOptions(LoopbackServer server, TestClock clock, TransportKind transport) => new()
+    {
+        Model = "gpt-4o",
+        ApiKey = TransportTestKit.Key,
+        DeploymentName = EmulatorKit.Primary,
+        TimeProvider = clock,
+        Transport = transport == TransportKind.OpenAIv1 ? MaiTransport.OpenAIv1 : MaiTransport.AzureInference,
+        Endpoint = new Uri(server.Endpoint, transport == TransportKind.OpenAIv1 ? "/openai/v1" : "/models"),
+    };
+
     [Theory]
     [InlineData("gpt-4o", 5)]
     [InlineData("MAI-Thinking-1", 5)]
@@ -34,7 +87,7 @@ public abstract class StreamingResilienceTests(TransportKind transport)
         Assert.StartsWith(error.ReasoningText, clean.Reasoning, StringComparison.Ordinal);
         Assert.StartsWith(error.Text, clean.Answer, StringComparison.Ordinal);
         Assert.True(error.Text.Length == 0 || error.ReasoningText.Length == clean.Reasoning.Length, "answer text arrived before the reasoning was complete");
-        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "connection_failure", TimeSpan.Zero, TimeSpan.Zero)], error.Attempts);
+        Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, null, "connection_failure", TimeSpan.Zero, TimeSpan.Zero)], error.GetMaiAttempts());
     }
 
     [Theory]

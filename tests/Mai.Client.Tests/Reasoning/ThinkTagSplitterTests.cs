@@ -57,12 +57,75 @@ public class ThinkTagSplitterTests
         var splitter = new ThinkTagSplitter();
         var segments = new List<ReasoningSegment>();
 
-        splitter.Push("Hello <thi", segments);
+        splitter.Push("Hello <thi", segments, TestContext.Current.CancellationToken);
 
         Assert.Equal([new ReasoningSegment(false, "Hello ")], segments);
         segments.Clear();
-        splitter.Push("nk>deep</think>Bye", segments);
+        splitter.Push("nk>deep</think>Bye", segments, TestContext.Current.CancellationToken);
         Assert.Equal([new ReasoningSegment(true, "deep"), new ReasoningSegment(false, "Bye")], segments);
+    }
+
+    [Fact]
+    public void Push_MegabytesFullOfAngleBrackets_SplitsExactlyWholeAndInChunks()
+    {
+        // Text a server can send to make a quadratic splitter burn minutes of CPU: '<' everywhere, tag prefixes that never complete.
+        var reasoning = string.Concat(Enumerable.Repeat("<<</thin<p<", 100_000));
+        var answer = string.Concat(Enumerable.Repeat("<a<b<<thi<<think<", 60_000));
+        var input = "<think>" + reasoning + "</think>" + answer;
+
+        Assert.Equal((reasoning, answer), RunLarge([input]));
+        Assert.Equal((reasoning, answer), RunLarge(input.Chunk(61).Select(c => new string(c))));
+    }
+
+    [Fact]
+    public void Push_CancelledDuringALongPiece_ThrowsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var splitter = new ThinkTagSplitter();
+
+        Assert.Throws<OperationCanceledException>(() => splitter.Push("<think>" + new string('<', 1_000_000), [], cts.Token));
+    }
+
+    [Fact]
+    public void Push_CancelledTokenAndShortPiece_SplitsWithoutChecking()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var splitter = new ThinkTagSplitter();
+        var segments = new List<ReasoningSegment>();
+
+        splitter.Push("<think>a</think>b", segments, cts.Token);
+
+        Assert.Equal([new ReasoningSegment(true, "a"), new ReasoningSegment(false, "b")], segments);
+    }
+
+    /// <summary>Like <see cref="Run"/>, clearing the segments per piece as the reasoning layer does (no test-side quadratic concatenation).</summary>
+    private static (string Reasoning, string Answer) RunLarge(IEnumerable<string> pieces)
+    {
+        var splitter = new ThinkTagSplitter();
+        var segments = new List<ReasoningSegment>();
+        var reasoning = new System.Text.StringBuilder();
+        var answer = new System.Text.StringBuilder();
+        void Drain()
+        {
+            foreach (var segment in segments)
+            {
+                (segment.IsReasoning ? reasoning : answer).Append(segment.Text);
+            }
+
+            segments.Clear();
+        }
+
+        foreach (var piece in pieces)
+        {
+            splitter.Push(piece, segments);
+            Drain();
+        }
+
+        splitter.Complete(segments);
+        Drain();
+        return (reasoning.ToString(), answer.ToString());
     }
 
     private static (string Reasoning, string Answer) Run(IEnumerable<string> pieces)

@@ -25,8 +25,6 @@ public class ResilientChatClientFailoverTests
         return options;
     }
 
-    private static IReadOnlyList<MaiAttempt> AttemptsOf(ChatResponse response) =>
-        (IReadOnlyList<MaiAttempt>)response.AdditionalProperties![ResilientChatClient.AttemptsPropertyKey]!;
 
     [Fact]
     public async Task GetResponseAsync_PrimaryAsksAboveCap_FailsOverImmediatelyWithoutWaiting()
@@ -36,7 +34,7 @@ public class ResilientChatClientFailoverTests
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("from west"));
         using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
 
-        var response = await client.GetResponseAsync("hi", null, Ct);
+        var response = await client.GetResponseAsync("hi", Observe.With(out var context), Ct);
 
         Assert.Equal("from west", response.Text);
         Assert.Equal(1, primary.Calls);
@@ -44,7 +42,7 @@ public class ResilientChatClientFailoverTests
         Assert.Equal(TimeSpan.Zero, time.Elapsed);
         Assert.Equal(
             [new MaiAttempt(1, "east", 429, "429", TimeSpan.Zero, TimeSpan.Zero), new MaiAttempt(2, "west", 200, "ok", TimeSpan.Zero, TimeSpan.Zero)],
-            AttemptsOf(response));
+            context.Attempts);
     }
 
     [Fact]
@@ -79,7 +77,7 @@ public class ResilientChatClientFailoverTests
 
         Assert.Equal("west", e.Deployment);
         Assert.Equal(TimeSpan.FromSeconds(90), e.RetryAfter);
-        Assert.Equal(["east", "west"], e.Attempts.Select(a => a.Deployment));
+        Assert.Equal(["east", "west"], e.GetMaiAttempts().Select(a => a.Deployment));
         Assert.Equal(TimeSpan.Zero, time.Elapsed);
     }
 
@@ -91,9 +89,9 @@ public class ResilientChatClientFailoverTests
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("west"));
         using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
 
-        var response = await client.GetResponseAsync("hi", null, Ct);
+        await client.GetResponseAsync("hi", Observe.With(out var context), Ct);
 
-        Assert.Equal(["east", "east", "west"], AttemptsOf(response).Select(a => a.Deployment));
+        Assert.Equal(["east", "east", "west"], context.Attempts.Select(a => a.Deployment));
         Assert.Equal(2, primary.Calls);
     }
 
@@ -119,17 +117,17 @@ public class ResilientChatClientFailoverTests
         // Open: east is skipped without an attempt.
         for (var i = 0; i < 3; i++)
         {
-            var response = await client.GetResponseAsync("open", null, Ct);
-            Assert.Equal(["west"], AttemptsOf(response).Select(a => a.Deployment));
+            await client.GetResponseAsync("open", Observe.With(out var context), Ct);
+            Assert.Equal(["west"], context.Attempts.Select(a => a.Deployment));
         }
 
         Assert.Equal(4, primary.Calls);
 
         // After the break duration it half-opens: one trial attempt reaches east again, fails, and the call moves on.
         time.Advance(TimeSpan.FromSeconds(10));
-        var trial = await client.GetResponseAsync("trial", null, Ct);
+        await client.GetResponseAsync("trial", Observe.With(out var trial), Ct);
         Assert.Equal(5, primary.Calls);
-        Assert.Equal(["east", "west"], AttemptsOf(trial).Select(a => a.Deployment));
+        Assert.Equal(["east", "west"], trial.Attempts.Select(a => a.Deployment));
 
         await client.GetResponseAsync("open again", null, Ct);
         Assert.Equal(5, primary.Calls);
@@ -189,7 +187,7 @@ public class ResilientChatClientFailoverTests
         var inner = TestChatClient.Answering(i => i < 5 ? throw Failures.Status(503) : TestChatClient.Ok("sixth"));
         using var client = new ResilientChatClient(inner, Options(time, o => o.Pipeline = pipeline));
 
-        var call = client.GetResponseAsync("hi", null, Ct);
+        var call = client.GetResponseAsync("hi", Observe.With(out var context), Ct);
         var waits = await time.DriveAsync(call);
         var response = await call;
 
@@ -197,7 +195,7 @@ public class ResilientChatClientFailoverTests
         Assert.Equal(6, inner.Calls);
         Assert.Equal([0, 1, 2, 3, 4], retries);
         Assert.Equal(Enumerable.Repeat(TimeSpan.FromMilliseconds(50), 5), waits);
-        Assert.Equal(Enumerable.Repeat(TimeSpan.FromMilliseconds(50), 5), AttemptsOf(response).Take(5).Select(a => a.Wait));
+        Assert.Equal(Enumerable.Repeat(TimeSpan.FromMilliseconds(50), 5), context.Attempts.Take(5).Select(a => a.Wait));
     }
 
     [Fact]

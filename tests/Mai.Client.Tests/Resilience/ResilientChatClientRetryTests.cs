@@ -45,7 +45,7 @@ public class ResilientChatClientRetryTests
             new MaiAttempt(3, null, 200, "ok", TimeSpan.Zero, TimeSpan.Zero),
         };
         Assert.Equal(expected, context.Attempts);
-        Assert.Equal(expected, Assert.IsAssignableFrom<IReadOnlyList<MaiAttempt>>(response.AdditionalProperties![ResilientChatClient.AttemptsPropertyKey]));
+        Assert.Null(response.AdditionalProperties); // the attempts travel on the call's context only, not copied onto the response
     }
 
     [Theory]
@@ -60,14 +60,14 @@ public class ResilientChatClientRetryTests
         var inner = TestChatClient.Answering(i => i == 0 ? throw Failures.Status(503, "busy", (header, value)) : TestChatClient.Ok());
         using var client = new ResilientChatClient(inner, Options(time));
 
-        var call = client.GetResponseAsync("hi", null, Ct);
+        var call = client.GetResponseAsync("hi", Observe.With(out var context), Ct);
         var waits = await time.DriveAsync(call);
         var response = await call;
 
         var expected = TimeSpan.FromMilliseconds(expectedMs);
         Assert.Equal([expected], waits);
         Assert.Equal(expected, time.Elapsed);
-        var attempts = (IReadOnlyList<MaiAttempt>)response.AdditionalProperties![ResilientChatClient.AttemptsPropertyKey]!;
+        var attempts = context.Attempts;
         Assert.Equal(expected, attempts[0].Wait);
         Assert.Equal(503, attempts[0].Status);
         Assert.Equal("busy", attempts[0].Reason);
@@ -106,9 +106,9 @@ public class ResilientChatClientRetryTests
         Assert.Same(throttled, e.InnerException);
         Assert.Contains("retry after 120 s (at 2025-01-01T12:02:00.0000000+00:00)", e.Message, StringComparison.Ordinal);
         Assert.Contains("longer than MaxRetryAfter (60 s)", e.Message, StringComparison.Ordinal);
-        var attempt = Assert.Single(e.Attempts);
+        var attempt = Assert.Single(e.GetMaiAttempts());
         Assert.Equal(new MaiAttempt(1, null, 429, "429", TimeSpan.Zero, TimeSpan.Zero), attempt);
-        Assert.Equal(e.Attempts, context.Attempts);
+        Assert.Equal(e.GetMaiAttempts(), context.Attempts);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class ResilientChatClientRetryTests
         Assert.Same(failure, e);
         Assert.Equal(1, inner.Calls);
         Assert.Equal(TimeSpan.Zero, time.Elapsed);
-        var attempt = Assert.Single((IReadOnlyList<MaiAttempt>)e.Data[ResilientChatClient.AttemptsPropertyKey]!);
+        var attempt = Assert.Single(e.GetMaiAttempts());
         Assert.Equal(status, attempt.Status);
         Assert.Equal(code ?? $"http_{status}", attempt.Reason);
     }
@@ -198,14 +198,14 @@ public class ResilientChatClientRetryTests
             o.MaxDelay = TimeSpan.FromSeconds(3);
         }));
 
-        var call = client.GetResponseAsync("hi", null, Ct);
+        var call = client.GetResponseAsync("hi", Observe.With(out var context), Ct);
         var waits = await time.DriveAsync(call);
         var response = await call;
 
         Assert.Equal(4, inner.Calls);
         Assert.Equal(3, waits.Count);
         Assert.All(waits, w => Assert.InRange(w, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(3)));
-        var attempts = (IReadOnlyList<MaiAttempt>)response.AdditionalProperties![ResilientChatClient.AttemptsPropertyKey]!;
+        var attempts = context.Attempts;
         Assert.Equal([reason, reason, reason, "ok"], attempts.Select(a => a.Reason));
         Assert.Equal(waits, attempts.Take(3).Select(a => a.Wait));
     }
@@ -222,7 +222,7 @@ public class ResilientChatClientRetryTests
 
         var e = await Assert.ThrowsAsync<RequestFailedException>(() => call);
         Assert.Equal(3, inner.Calls);
-        var attempts = (IReadOnlyList<MaiAttempt>)e.Data[ResilientChatClient.AttemptsPropertyKey]!;
+        var attempts = e.GetMaiAttempts();
         Assert.Equal([1, 2, 3], attempts.Select(a => a.Number));
         Assert.Equal(TimeSpan.Zero, attempts[2].Wait);
     }
@@ -247,14 +247,14 @@ public class ResilientChatClientRetryTests
             o.BaseDelay = TimeSpan.Zero;
         }));
 
-        var call = client.GetResponseAsync("hi", null, Ct);
+        var call = client.GetResponseAsync("hi", Observe.With(out var context), Ct);
         Assert.Equal(TimeSpan.FromSeconds(5), await time.NextTimerAsync());
         time.Advance(TimeSpan.FromSeconds(5));
         var response = await call.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
         Assert.Equal("second", response.Text);
         Assert.Equal(2, inner.Calls);
-        var attempts = (IReadOnlyList<MaiAttempt>)response.AdditionalProperties![ResilientChatClient.AttemptsPropertyKey]!;
+        var attempts = context.Attempts;
         Assert.Equal(new MaiAttempt(1, null, null, "attempt_timeout", TimeSpan.Zero, TimeSpan.FromSeconds(5)), attempts[0]);
     }
 
@@ -280,7 +280,7 @@ public class ResilientChatClientRetryTests
         Assert.Equal(TimeSpan.FromSeconds(2), e.Timeout);
         Assert.Contains("TotalTimeout", e.Message, StringComparison.Ordinal);
         Assert.Equal(1, inner.Calls);
-        Assert.Single((IReadOnlyList<MaiAttempt>)e.Data[ResilientChatClient.AttemptsPropertyKey]!);
+        Assert.Single(e.GetMaiAttempts());
     }
 
     [Fact]
@@ -303,7 +303,7 @@ public class ResilientChatClientRetryTests
         Assert.Equal(TimeSpan.FromSeconds(3), e.Timeout);
         Assert.IsAssignableFrom<OperationCanceledException>(e.InnerException);
         Assert.Equal(1, inner.Calls);
-        var attempt = Assert.Single((IReadOnlyList<MaiAttempt>)e.Data[ResilientChatClient.AttemptsPropertyKey]!);
+        var attempt = Assert.Single(e.GetMaiAttempts());
         Assert.Equal(new MaiAttempt(1, null, null, "total_timeout", TimeSpan.Zero, TimeSpan.FromSeconds(3)), attempt);
     }
 

@@ -121,7 +121,7 @@ public class ResilientChatClientStreamingTests
         Assert.Equal(5, e.UpdateCount);
         Assert.Same(usage, e.Usage);
         Assert.Same(cut, e.InnerException);
-        var attempt = Assert.Single(e.Attempts);
+        var attempt = Assert.Single(e.GetMaiAttempts());
         Assert.Equal(new MaiAttempt(1, null, null, "connection_failure", TimeSpan.Zero, TimeSpan.Zero), attempt);
         Assert.Contains("after 5 update(s) (27 characters of answer text)", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("One, two", e.Message, StringComparison.Ordinal);
@@ -168,7 +168,7 @@ public class ResilientChatClientStreamingTests
         Assert.Equal(2, e.UpdateCount);
         var timeout = Assert.IsType<TimeoutRejectedException>(e.InnerException);
         Assert.Equal(TimeSpan.FromSeconds(15), timeout.Timeout);
-        var attempt = Assert.Single(e.Attempts);
+        var attempt = Assert.Single(e.GetMaiAttempts());
         Assert.Equal("idle_timeout", attempt.Reason);
         Assert.Equal(TimeSpan.FromSeconds(15), attempt.Duration);
     }

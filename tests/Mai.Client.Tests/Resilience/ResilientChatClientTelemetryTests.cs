@@ -80,6 +80,20 @@ public class ResilientChatClientTelemetryTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_FirstAttemptSucceeds_NothingLoggedAtInformationOrAbove()
+    {
+        // A default host logs at Information: a healthy call must not add lines there (Polly's per-attempt lines included).
+        var logs = new CapturingLoggerFactory();
+        var inner = TestChatClient.Answering(_ => TestChatClient.Ok("fine"));
+        using var client = new ResilientChatClient([new("east", inner)], new MaiResilienceOptions { TimeProvider = new TestTime(), LoggerFactory = logs });
+
+        await client.GetResponseAsync("hi", null, Ct);
+        await client.GetResponseAsync("hi", null, Ct);
+
+        Assert.Empty(logs.Entries.Where(e => e.Level >= LogLevel.Information).Select(e => $"{e.Level} {e.Category}: {e.Message}"));
+    }
+
+    [Fact]
     public async Task UseMaiResilience_OnBuilder_WrapsInnerClientAndRetries()
     {
         var time = new TestTime();
@@ -109,11 +123,9 @@ public class ResilientChatClientTelemetryTests
             .UseMaiResilienceWithFailover("primary", [new ResilientDeployment("fallback", secondary)], o => o.TimeProvider = time)
             .Build();
 
-        var response = await client.GetResponseAsync("hi", null, Ct);
+        var response = await client.GetResponseAsync("hi", Observe.With(out var context), Ct);
 
         Assert.Equal("fallback", response.Text);
-        Assert.Equal(
-            ["primary", "fallback"],
-            ((IReadOnlyList<MaiAttempt>)response.AdditionalProperties![ResilientChatClient.AttemptsPropertyKey]!).Select(a => a.Deployment));
+        Assert.Equal(["primary", "fallback"], context.Attempts.Select(a => a.Deployment));
     }
 }

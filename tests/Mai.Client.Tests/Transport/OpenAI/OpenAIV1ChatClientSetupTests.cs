@@ -250,7 +250,7 @@ public class OpenAIV1ChatClientSetupTests
         using var client = NewClient(server);
         var ex = await Assert.ThrowsAsync<MaiServiceException>(() => client.GetResponseAsync(Hello(), cancellationToken: Guard()));
 
-        var failure = TransientFailureClassifier.Classify(ex, FrozenSet.Create(429, 503), DateTimeOffset.UnixEpoch, CancellationToken.None);
+        var failure = TransientFailureClassifier.Classify(ex, FrozenSet.Create(429, 503), TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(new AttemptFailure(true, 429, "429", TimeSpan.FromSeconds(26)), failure);
     }

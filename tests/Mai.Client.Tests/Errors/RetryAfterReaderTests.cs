@@ -1,15 +1,16 @@
-using Mai.Client.Resilience;
+using Mai.Client.Errors;
+using Microsoft.Extensions.Time.Testing;
 
-namespace Mai.Client.Tests.Resilience;
+namespace Mai.Client.Tests.Errors;
 
-public class RetryAfterHeadersTests
+public class RetryAfterReaderTests
 {
     private static readonly DateTimeOffset Now = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static TimeSpan? Wait(params (string Name, string Value)[] headers)
     {
         var map = headers.ToDictionary(h => h.Name, h => h.Value, StringComparer.OrdinalIgnoreCase);
-        return RetryAfterHeaders.GetServerWait(name => map.TryGetValue(name, out var v) ? v : null, Now);
+        return RetryAfterReader.GetServerWait(name => map.TryGetValue(name, out var v) ? v : null, Now);
     }
 
     [Theory]
@@ -72,5 +73,32 @@ public class RetryAfterHeadersTests
     [InlineData("Retry-After", "999999999999999999999999")]
     [InlineData("Retry-After", "99999999")]
     public void GetServerWait_HugeValue_ClampedToMaxWait(string name, string value) =>
-        Assert.Equal(RetryAfterHeaders.MaxWait, Wait((name, value)));
+        Assert.Equal(RetryAfterReader.MaxWait, Wait((name, value)));
+
+    [Fact]
+    public void GetServerWait_HttpDateWithResponseDate_MeasuredAgainstTheServersDateNotTheClientClock()
+    {
+        var clientClock = new FakeTimeProvider(Now.AddHours(3)); // a client clock three hours off
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Retry-After"] = "Wed, 01 Jan 2025 12:01:30 GMT",
+            ["Date"] = "Wed, 01 Jan 2025 12:00:00 GMT",
+        };
+
+        Assert.Equal(TimeSpan.FromSeconds(90), RetryAfterReader.GetServerWait(name => headers.GetValueOrDefault(name), clientClock));
+    }
+
+    [Fact]
+    public void GetServerWait_HttpDateWithoutResponseDate_MeasuredAgainstTheClientClock()
+    {
+        var clientClock = new FakeTimeProvider(Now);
+
+        Assert.Equal(TimeSpan.FromSeconds(42), RetryAfterReader.GetServerWait(name => name == "Retry-After" ? "Wed, 01 Jan 2025 12:00:42 GMT" : null, clientClock));
+    }
+
+    [Theory]
+    [InlineData("Retry-After", "1.5")]
+    [InlineData("Retry-After", "2025-01-01T12:01:30Z")]
+    public void GetServerWait_WithClock_SameRuleForMalformedValues(string name, string value) =>
+        Assert.Null(RetryAfterReader.GetServerWait(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase) ? value : null, new FakeTimeProvider(Now)));
 }
