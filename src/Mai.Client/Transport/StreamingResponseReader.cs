@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using Azure;
@@ -36,6 +37,7 @@ internal sealed class StreamingResponseReader : IDisposable
     private bool _finished;
     private bool _first = true;
     private int _events;
+    private ExceptionDispatchInfo? _pendingError;
 
     public StreamingResponseReader(HttpMessage message, string? secret, Func<Exception, TimeoutException> timeout, CancellationToken cancellationToken)
         : this(message.Response, message, secret, timeout, cancellationToken)
@@ -84,6 +86,12 @@ internal sealed class StreamingResponseReader : IDisposable
     /// </remarks>
     public ValueTask<ChatResponseUpdate?> ReadNextAsync()
     {
+        if (_pendingError is { } pending)
+        {
+            _pendingError = null;
+            pending.Throw();
+        }
+
         while (!_finished && _lines.TryReadLine())
         {
             if (HandleLine() is { } update)
@@ -104,6 +112,11 @@ internal sealed class StreamingResponseReader : IDisposable
             {
                 more = await _lines.FillAsync(_cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception ex) when (_usage is not null && !_cancellationToken.IsCancellationRequested)
+            {
+                // The service already reported usage: deliver it before the failure, so it is never lost (issue 12, item 3).
+                return DeliverUsageThenFail(Map(ex) ?? ex);
+            }
             catch (Exception ex) when (Map(ex) is { } mapped)
             {
                 throw mapped;
@@ -115,7 +128,13 @@ internal sealed class StreamingResponseReader : IDisposable
                 if (!_sawDone && !_sawFinish)
                 {
                     DetachStream([]);
-                    throw ServiceErrorReader.Truncated(_response, _events, _secret);
+                    var truncated = ServiceErrorReader.Truncated(_response, _events, _secret);
+                    if (_usage is not null)
+                    {
+                        return DeliverUsageThenFail(truncated);
+                    }
+
+                    throw truncated;
                 }
 
                 return Finish();
@@ -245,6 +264,16 @@ internal sealed class StreamingResponseReader : IDisposable
         }
 
         return contents is null ? null : CreateUpdate(contents, null);
+    }
+
+    /// <summary>Returns an update carrying the usage received so far; the next read throws <paramref name="error"/>.</summary>
+    private ChatResponseUpdate DeliverUsageThenFail(Exception error)
+    {
+        _finished = true;
+        _pendingError = ExceptionDispatchInfo.Capture(error);
+        var update = CreateUpdate([new UsageContent(_usage!)], null);
+        _usage = null;
+        return update;
     }
 
     private ChatResponseUpdate CreateUpdate(List<AIContent>? contents, ChatFinishReason? finishReason)
