@@ -376,6 +376,17 @@ public class BudgetChatClientTests
         Assert.Equal("the service reported invalid usage (input tokens -100000); the invalid counts were estimated", record.UsageReason);
     }
 
+    [Fact]
+    public async Task InMemoryBudgetStore_AdjustmentBelowZero_ClampsAtZero()
+    {
+        var store = new InMemoryBudgetStore(_time);
+        await store.AdjustAsync([new BudgetCharge("k", 10, 0.5m)], Ct);
+
+        await store.AdjustAsync([new BudgetCharge("k", -20_000_000, -3m)], Ct);
+
+        Assert.Equal(new BudgetBalance(0, 0m), await store.GetBalanceAsync("k", Ct));
+    }
+
     private static ChatResponse Answer(long input, long output) => new(new ChatMessage(ChatRole.Assistant, "ok"))
     {
         Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output },

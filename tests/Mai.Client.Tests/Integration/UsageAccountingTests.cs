@@ -264,6 +264,44 @@ public abstract class UsageAccountingTests(TransportKind transport)
         Assert.Equal(emu.Endpoint.Port, input.Tags["server.port"]);
     }
 
+    [Fact]
+    public async Task Call_UsageNotIntegerOrOverflowing_RecordedAsEstimatedAnomalyNeverCoerced()
+    {
+        const string body = """{"id":"c1","object":"chat.completion","created":1700000000,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"You are helpful."},"finish_reason":"stop"}],"usage":{"prompt_tokens":1e30,"completion_tokens":12.5,"total_tokens":7}}""";
+        using var http = new HttpClient(new CannedHandler(body));
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = new MaiClientOptions
+        {
+            Endpoint = new Uri(transport == TransportKind.OpenAIv1 ? "http://127.0.0.1:9/openai/v1" : "http://127.0.0.1:9/models"),
+            Transport = transport == TransportKind.OpenAIv1 ? MaiTransport.OpenAIv1 : MaiTransport.AzureInference,
+            Model = "gpt-4o",
+            ApiKey = "test-key",
+            HttpClient = http,
+            TimeProvider = clock,
+            Ledger = ledger,
+        };
+        using var client = new MaiClient(options);
+
+        var result = (await CallOutcome.RunAsync(client, clock, streaming: false)).Ok;
+
+        var record = Assert.Single(ledger.GetRecords());
+        var prompt = Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
+        Assert.Equal(new MaiUsage(prompt, 4, 0, 0, prompt + 4, IsEstimated: true), record.Usage);
+        Assert.Equal(UsageSource.Estimated, record.Source);
+        Assert.Equal("the service reported invalid usage (prompt_tokens is not an integer count, completion_tokens is not an integer count); the invalid counts were estimated", record.UsageReason);
+        Assert.Equal(record.Usage, result.Usage);
+    }
+
+    private sealed class CannedHandler(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            });
+    }
+
     private static async Task<string> ReplayRawAsync(MaiEmulator emu)
     {
         using var http = new HttpClient();
