@@ -17,12 +17,11 @@ public static class RatioReport
         {
             foreach (var report in summary.Reports)
             {
-                if (report.ResultStatistics is null)
+                if (report.ResultStatistics is null || report.BenchmarkCase.Parameters["Scenario"] is not Scenario scenario)
                 {
-                    continue;
+                    continue; // failed, or a benchmark without contenders (e.g. TokenEstimationBenchmarks)
                 }
 
-                var scenario = (Scenario)report.BenchmarkCase.Parameters["Scenario"];
                 var name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
                 var stats = report.ResultStatistics;
                 rows.Add((scenario, name, stats.Median, stats.Mean, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase)));
