@@ -19,7 +19,7 @@ public static class RatioReport
             {
                 if (report.ResultStatistics is null || report.BenchmarkCase.Parameters["Scenario"] is not Scenario scenario)
                 {
-                    continue; // benchmarks without a Scenario (e.g. ThinkSplitterBenchmarks) have no ratio row
+                    continue; // failed, or a benchmark without contenders (e.g. TokenEstimationBenchmarks, ThinkSplitterBenchmarks)
                 }
 
                 var name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;

@@ -92,7 +92,6 @@ internal static class MaiPipeline
                     PriceTable = options.Prices,
                     Ledger = options.Ledger,
                     TimeProvider = options.TimeProvider,
-                    Endpoint = deployment.Endpoint,
                     ReportEstimatedUsage = options.ReportEstimatedUsage,
                     ContextWindowTokens = deployment.ContextWindowTokens,
                     TokensPerMinute = deployment.TokensPerMinute,
@@ -134,12 +133,26 @@ internal static class MaiPipeline
                     Store = options.BudgetStore,
                     PriceTable = options.Prices,
                     ModelId = options.Model,
+                    FallbackModelIds = [.. options.Fallbacks.Select(f => f.Model ?? options.Model).OfType<string>()],
+                    ContextWindowTokens = WorstContextWindow(options),
                     TimeProvider = options.TimeProvider,
                 },
                 options.LoggerFactory);
         }
 
         return client;
+    }
+
+    /// <summary>The largest context window among the deployments, or null when one has none (no cap on the output reserved).</summary>
+    private static int? WorstContextWindow(MaiClientOptions options)
+    {
+        var window = options.PrimaryDeployment.ContextWindowTokens;
+        foreach (var fallback in options.Fallbacks)
+        {
+            window = window is { } w && fallback.ContextWindowTokens is { } f ? Math.Max(w, f) : null;
+        }
+
+        return window;
     }
 
     private static string[] UniqueNames(List<MaiDeployment> deployments)

@@ -10,11 +10,13 @@ namespace Mai.Client.Accounting;
 /// real usage of all its attempts afterwards (success or failure, streaming included, even when the caller stops early).
 /// </summary>
 /// <remarks>
-/// <para>Place it at the top of the pipeline, above resilience. Admission reserves the estimated prompt tokens plus the call's
-/// <c>MaxOutputTokens</c> (or <see cref="BudgetOptions.DefaultOutputTokenReservation"/>) in every matching limit, atomically; if one
-/// does not fit, a <see cref="BudgetExceededException"/> is thrown and no request is made. Because reservations are taken before
-/// sending and released only at settlement, concurrent calls can overspend a limit only by the amount their real usage exceeds
-/// their reservations.</para>
+/// <para>Place it at the top of the pipeline, above resilience. Admission reserves the call's worst case in every matching limit,
+/// atomically: the prompt estimated with each reachable model's tokenizer (messages, tool definitions and the response-format
+/// schema), plus the call's <c>MaxOutputTokens</c> or, without one, the largest output ceiling of the models it may reach
+/// (<see cref="BudgetOptions.OutputTokenCeilings"/>, at most the context window left), priced at the most expensive of them
+/// (<see cref="BudgetOptions.FallbackModelIds"/>). If one limit does not fit, a <see cref="BudgetExceededException"/> is thrown and
+/// no request is made. Settlement returns the difference, so a limit is never overspent as long as the service keeps to
+/// <c>max_tokens</c>.</para>
 /// <para>The real usage comes from the <see cref="UsageRecord"/>s the metering layers below add to the call's
 /// <see cref="MaiCallContext"/> (attached here when the caller has none). Without a metering layer below, the response's usage
 /// (or an estimate of the text received) is used.</para>
@@ -25,8 +27,11 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
     private readonly BudgetLimit[] _limits;
     private readonly IBudgetStore _store;
     private readonly PriceTable _prices;
-    private readonly TokenEstimator _estimator;
+    private readonly TokenEstimator? _estimator;
     private readonly string? _modelId;
+    private readonly string[] _fallbackModels;
+    private readonly Dictionary<string, int> _outputCeilings;
+    private readonly int? _contextWindow;
     private readonly int _defaultOutputReservation;
     private readonly bool _refuseUnpriced;
     private readonly TimeProvider _timeProvider;
@@ -46,12 +51,21 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         _limits = [.. options.Limits.Select(l => l.Copy())];
         _store = options.Store ?? new InMemoryBudgetStore(options.TimeProvider);
         _prices = options.PriceTable;
-        _estimator = options.TokenEstimator ?? TokenEstimator.Default;
+        _estimator = options.TokenEstimator;
         _modelId = options.ModelId;
+        _fallbackModels = [.. options.FallbackModelIds];
+        _outputCeilings = new Dictionary<string, int>(options.OutputTokenCeilings, StringComparer.OrdinalIgnoreCase);
+        _contextWindow = options.ContextWindowTokens;
         _defaultOutputReservation = options.DefaultOutputTokenReservation;
         _refuseUnpriced = options.RefuseUnpricedModels;
         _timeProvider = options.TimeProvider;
         _logger = loggerFactory?.CreateLogger<BudgetChatClient>() ?? NullLogger<BudgetChatClient>.Instance;
+
+        // Admission will need the vocabulary: load it in the background now, off the first caller's path.
+        foreach (var estimator in Estimators(_modelId))
+        {
+            _ = estimator.WhenLoadedAsync().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
     }
 
     /// <inheritdoc/>
@@ -98,85 +112,5 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
 
         var (key, _) = Key(index, _limits[index], scope, _timeProvider.GetUtcNow());
         return _store.GetBalanceAsync(key, cancellationToken);
-    }
-
-    private async ValueTask<BudgetReservation> ReserveAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
-    {
-        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        var context = MaiCallContext.Get(options);
-        var callOptions = options ?? new ChatOptions();
-        if (context is null)
-        {
-            context = new MaiCallContext();
-            callOptions = MaiCallContext.Attach(options, context);
-        }
-
-        var scope = MaiScope.From(options);
-        var now = _timeProvider.GetUtcNow();
-        var model = options?.ModelId ?? _modelId;
-        var price = _prices.FindPrice(null, model);
-        var matched = Enumerable.Range(0, _limits.Length).Where(i => Matches(_limits[i], scope)).ToList();
-        var prompt = matched.Count == 0 ? 0 : _estimator.EstimatePromptTokens(list);
-        var maxOutput = options?.MaxOutputTokens ?? _defaultOutputReservation;
-        long tokens = prompt + (long)maxOutput;
-        var cost = price is null ? 0m : PriceTable.ComputeCost(new MaiUsage(prompt, maxOutput, 0, 0, tokens, true), price) ?? 0m;
-
-        var charges = new List<BudgetCharge>(matched.Count);
-        foreach (var i in matched)
-        {
-            var limit = _limits[i];
-            if (limit.MaxCost is not null && price is null && _refuseUnpriced)
-            {
-                throw BudgetExceededException.Unpriced(Describe(i, limit, scope), FormatLimit(limit, cost: true), limit.MaxCost.Value, _prices.Currency, model);
-            }
-
-            var (key, expires) = Key(i, limit, scope, now);
-            charges.Add(new BudgetCharge(key, tokens, cost) { TokenLimit = limit.MaxTokens, CostLimit = limit.MaxCost, ExpiresAt = expires });
-        }
-
-        if (charges.Count > 0)
-        {
-            var result = await _store.TryReserveAsync(charges, cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                throw Refusal(matched[result.RefusedIndex], charges[result.RefusedIndex], result.Balance, scope, prompt, maxOutput, now);
-            }
-        }
-
-        return new BudgetReservation
-        {
-            Messages = list,
-            Options = callOptions,
-            Context = context,
-            RecordsBefore = context.UsageRecords.Count,
-            Charges = charges,
-            PromptTokens = prompt,
-            Price = price,
-        };
-    }
-
-    private BudgetExceededException Refusal(int index, BudgetCharge charge, BudgetBalance balance, MaiScope scope, int prompt, int maxOutput, DateTimeOffset now)
-    {
-        var limit = _limits[index];
-        var detail = string.Create(CultureInfo.InvariantCulture, $" (prompt ≈ {prompt} estimated + {maxOutput} output reserved)");
-        var resets = WindowEnd(limit.Window, now);
-        var max = charge.TokenLimit ?? long.MaxValue;
-        return balance.Tokens + charge.Tokens > max
-            ? new BudgetExceededException(Describe(index, limit, scope), FormatLimit(limit, cost: false), max, Math.Max(0, max - balance.Tokens), charge.Tokens, "tokens", detail, resets)
-            : new BudgetExceededException(Describe(index, limit, scope), FormatLimit(limit, cost: true), limit.MaxCost!.Value, Math.Max(0, limit.MaxCost.Value - balance.Cost), charge.Cost, _prices.Currency, detail, resets);
-    }
-
-    private string FormatLimit(BudgetLimit limit, bool cost)
-    {
-        var per = limit.Window == BudgetWindow.Total ? "in total" : $"per {limit.Window.ToString().ToLowerInvariant()}";
-        return cost
-            ? string.Create(CultureInfo.InvariantCulture, $"{limit.MaxCost} {_prices.Currency} {per}")
-            : string.Create(CultureInfo.InvariantCulture, $"{limit.MaxTokens} tokens {per}");
-    }
-
-    private static string Describe(int index, BudgetLimit limit, MaiScope scope)
-    {
-        var who = new MaiScope(limit.User is null ? null : scope.User, limit.Tenant is null ? null : scope.Tenant, limit.Tag is null ? null : scope.Tag).ToString();
-        return $"{who} (budget '{limit.Name ?? index.ToString(CultureInfo.InvariantCulture)}')";
     }
 }

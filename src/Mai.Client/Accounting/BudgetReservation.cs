@@ -18,6 +18,10 @@ internal sealed class BudgetReservation
 
     public required int PromptTokens { get; init; }
 
+    /// <summary>The output tokens reserved: the call's <c>MaxOutputTokens</c>, or the worst-case ceiling of the models it may reach.</summary>
+    public required int MaxOutputTokens { get; init; }
+
+    /// <summary>The price of the most expensive model the call may reach (used where a record has no cost of its own).</summary>
     public required ModelPrice? Price { get; init; }
 
     public OutputAccumulator Output { get; } = new();

@@ -68,7 +68,8 @@ public sealed class InMemoryBudgetStore : IBudgetStore
             var current = _counters.TryGetValue(charge.Key, out var counter) ? counter : new Counter(default, charge.ExpiresAt);
             _counters[charge.Key] = current with
             {
-                Balance = new BudgetBalance(current.Balance.Tokens + charge.Tokens, current.Balance.Cost + charge.Cost),
+                // Never negative: a counter below zero would admit calls beyond the limit (issue 12, item 5).
+                Balance = new BudgetBalance(Math.Max(0, current.Balance.Tokens + charge.Tokens), Math.Max(0m, current.Balance.Cost + charge.Cost)),
             };
         }
     }

@@ -40,21 +40,25 @@ internal sealed class MeteredAttempt
 
     public bool Recorded { get; set; }
 
-    public int PromptTokens(TokenEstimator estimator) => _promptTokens ??= estimator.EstimatePromptTokens(Messages);
+    /// <summary>The estimated prompt (messages, tool definitions, response format), counted once per attempt.</summary>
+    public int PromptTokens(TokenEstimator estimator, CancellationToken cancellationToken = default) =>
+        _promptTokens ??= estimator.EstimatePromptTokensCore(Messages, Options, cancellationToken);
 
     public void Observe(ChatResponseUpdate update)
     {
         UpdateCount++;
         ResponseId ??= update.ResponseId;
         ResponseModel = update.ModelId ?? ResponseModel;
-        foreach (var content in update.Contents)
+        // Indexed, not foreach over IList<AIContent>: no enumerator per chunk, whatever the JIT tier.
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            if (content is UsageContent usage)
+            if (contents[i] is UsageContent usage)
             {
                 ReportedUsage = usage.Details;
             }
         }
 
-        Output.Add(update.Contents);
+        Output.Add(contents);
     }
 }

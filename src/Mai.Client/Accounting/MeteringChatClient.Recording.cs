@@ -43,12 +43,20 @@ public sealed partial class MeteringChatClient
         UsageRecord? record = null;
         if (outcome is { } ended)
         {
-            usage ??= Resolve(attempt);
+            var source = usage is null ? UsageSource.Estimated : UsageSource.Reported;
+            string? reason = null;
+            if (usage is null)
+            {
+                (usage, source, reason) = Resolve(attempt, ended, error, errorType);
+            }
+
             var cost = _prices.ComputeCost(usage, _deployment, _model);
             record = new UsageRecord(_timeProvider.GetUtcNow(), MaiScope.From(attempt.Options), _deployment, _model, usage, cost, _prices.Currency, ended, attempt.ResponseId)
             {
                 Status = status,
                 ResponseModel = attempt.ResponseModel,
+                Source = source,
+                UsageReason = reason,
             };
             MaiCallContext.Get(attempt.Options)?.AddUsage(record);
             if (_ledger is not null)
@@ -61,28 +69,63 @@ public sealed partial class MeteringChatClient
         return usage;
     }
 
-    private MaiUsage Resolve(MeteredAttempt attempt)
+    /// <summary>The attempt's usage: what the service reported when it is valid, else an estimate (marked, with the reason).</summary>
+    private (MaiUsage Usage, UsageSource Source, string? Reason) Resolve(MeteredAttempt attempt, UsageOutcome outcome, Exception? error, string? errorType)
     {
-        var reported = attempt.ReportedUsage;
-        if (reported?.InputTokenCount is not null && reported.OutputTokenCount is not null)
+        long? input = null, output = null, reasoning = null, cached = null;
+        string? reason;
+        var source = UsageSource.Estimated;
+        if (attempt.ReportedUsage is { } reported)
         {
-            return MaiUsage.FromUsageDetails(reported);
-        }
+            (input, output, reasoning, cached, var anomaly) = UsageValidator.Check(reported);
+            if (anomaly is null && input is not null && output is not null)
+            {
+                return (MaiUsage.FromUsageDetails(reported), UsageSource.Reported, null);
+            }
 
-        long input = reported?.InputTokenCount ?? attempt.PromptTokens(_estimator);
-        long output;
-        long reasoning;
-        if (reported?.OutputTokenCount is { } reportedOutput)
+            if (anomaly is not null)
+            {
+                LogInvalidUsage(_logger, _deployment, anomaly);
+                reason = $"the service reported invalid usage ({anomaly}); the invalid counts were estimated";
+            }
+            else
+            {
+                reason = "the service reported only part of the usage; the missing counts were estimated";
+            }
+        }
+        else if (outcome == UsageOutcome.Succeeded)
         {
-            output = reportedOutput;
-            reasoning = reported.ReasoningTokenCount ?? 0;
+            reason = "the service reported no usage; counted with the tokenizer";
+        }
+        else if (attempt.UpdateCount > 0)
+        {
+            reason = outcome == UsageOutcome.Abandoned
+                ? "the caller stopped the stream before usage arrived; the prompt and the output received were counted"
+                : "the stream broke before usage arrived; the prompt and the output received were counted";
         }
         else
         {
-            (output, reasoning) = attempt.Output.Estimate(_estimator);
+            // The service got the request and may have generated an answer the client never saw.
+            source = UsageSource.Unknown;
+            reason = error is not null && AttemptErrors.ResponseStarted(error)
+                ? "connection lost after the response started; output tokens unknown"
+                : $"the attempt failed after sending ({errorType}); output tokens unknown";
         }
 
-        return new MaiUsage(input, output, reasoning, reported?.CachedInputTokenCount ?? 0, input + output, IsEstimated: true);
+        var inputCount = input ?? attempt.PromptTokens(_estimator);
+        long outputCount;
+        long reasoningCount;
+        if (output is { } reportedOutput)
+        {
+            outputCount = reportedOutput;
+            reasoningCount = reasoning ?? 0;
+        }
+        else
+        {
+            (outputCount, reasoningCount) = attempt.Output.Estimate(_estimator);
+        }
+
+        return (new MaiUsage(inputCount, outputCount, reasoningCount, cached ?? 0, inputCount + outputCount, IsEstimated: true), source, reason);
     }
 
     private void Report(MeteredAttempt attempt, UsageRecord? record, TimeSpan elapsed, string? errorType, Exception? error)
@@ -171,34 +214,6 @@ public sealed partial class MeteringChatClient
         activity.Dispose();
     }
 
-    private void CorrectQuota(AdditionalPropertiesDictionary? properties)
-    {
-        if (_quota is null || properties is null)
-        {
-            return;
-        }
-
-        var tokens = ReadLong(properties, RemainingTokensKey);
-        var requests = ReadLong(properties, RemainingRequestsKey);
-        if (tokens is not null || requests is not null)
-        {
-            LogQuotaCorrected(_logger, _deployment, tokens, requests);
-            _quota.Correct(tokens, requests);
-        }
-    }
-
-    private static long? ReadLong(AdditionalPropertiesDictionary properties, string key) =>
-        properties.TryGetValue(key, out var value) ? value switch
-        {
-            long l => l,
-            int i => i,
-            string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            JsonElement { ValueKind: JsonValueKind.Number } e when e.TryGetInt64(out var n) => n,
-            JsonElement { ValueKind: JsonValueKind.String } e when long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
-            _ => null,
-        }
-        : null;
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Deployment {Deployment} reported remaining tokens {Tokens} and requests {Requests}; client-side quota corrected.")]
-    private static partial void LogQuotaCorrected(ILogger logger, string deployment, long? tokens, long? requests);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Deployment {Deployment} reported invalid usage ({Anomaly}); the record is marked estimated.")]
+    private static partial void LogInvalidUsage(ILogger logger, string deployment, string anomaly);
 }

@@ -15,7 +15,7 @@ public sealed partial class MeteringChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var attempt = Begin(messages, options, streaming: true);
+        var attempt = Begin(messages, options, streaming: true, cancellationToken);
         IAsyncEnumerator<ChatResponseUpdate> enumerator;
         try
         {

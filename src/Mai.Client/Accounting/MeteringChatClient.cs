@@ -69,9 +69,13 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
         _ledger = options.Ledger;
         _estimator = options.TokenEstimator ?? TokenEstimator.Default;
         _timeProvider = options.TimeProvider;
-        _providerName = options.ProviderName;
-        _serverAddress = options.Endpoint?.Host;
-        _serverPort = options.Endpoint?.Port;
+
+        // As M.E.AI's OpenTelemetryChatClient: the inner client says who it talks to; the options only override.
+        var metadata = innerClient.GetService<ChatClientMetadata>();
+        _providerName = options.ProviderName ?? metadata?.ProviderName ?? AccountingDefaults.ProviderName;
+        var endpoint = options.Endpoint ?? metadata?.ProviderUri;
+        _serverAddress = endpoint?.Host;
+        _serverPort = endpoint?.Port;
         _reportEstimated = options.ReportEstimatedUsage;
         _contextWindow = options.ContextWindowTokens;
         _defaultOutputReservation = options.DefaultOutputTokenReservation;
@@ -86,7 +90,7 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var attempt = Begin(messages, options, streaming: false);
+        var attempt = Begin(messages, options, streaming: false, cancellationToken);
         ChatResponse response;
         try
         {
@@ -129,26 +133,6 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
         base.Dispose(disposing);
     }
 
-    private MeteredAttempt Begin(IEnumerable<ChatMessage> messages, ChatOptions? options, bool streaming)
-    {
-        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        var attempt = new MeteredAttempt(list, options, streaming);
-        if (_contextWindow is { } window)
-        {
-            var prompt = attempt.PromptTokens(_estimator);
-            var maxOutput = options?.MaxOutputTokens ?? 0;
-            if ((long)prompt + maxOutput > window)
-            {
-                throw new ContextWindowExceededException(_model, window, prompt, maxOutput);
-            }
-        }
-
-        _quota?.Admit(attempt.PromptTokens(_estimator) + (options?.MaxOutputTokens ?? _defaultOutputReservation));
-        attempt.Activity = StartActivity(options, streaming);
-        attempt.StartTimestamp = _timeProvider.GetTimestamp();
-        return attempt;
-    }
-
     private Activity? StartActivity(ChatOptions? options, bool streaming)
     {
         var requestModel = options?.ModelId ?? _model;
@@ -167,39 +151,5 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
         }
 
         return activity;
-    }
-
-    private static void Validate(MeteringOptions options)
-    {
-        if (options.PriceTable is null)
-        {
-            throw new ArgumentException("MeteringOptions.PriceTable must not be null.", nameof(options));
-        }
-
-        if (options.TimeProvider is null)
-        {
-            throw new ArgumentException("MeteringOptions.TimeProvider must not be null.", nameof(options));
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ProviderName))
-        {
-            throw new ArgumentException("MeteringOptions.ProviderName must not be empty.", nameof(options));
-        }
-
-        CheckPositive(options.ContextWindowTokens, nameof(MeteringOptions.ContextWindowTokens), nameof(options));
-        CheckPositive(options.TokensPerMinute, nameof(MeteringOptions.TokensPerMinute), nameof(options));
-        CheckPositive(options.RequestsPerMinute, nameof(MeteringOptions.RequestsPerMinute), nameof(options));
-        if (options.DefaultOutputTokenReservation < 0)
-        {
-            throw new ArgumentException($"MeteringOptions.DefaultOutputTokenReservation must not be negative (was {options.DefaultOutputTokenReservation}).", nameof(options));
-        }
-    }
-
-    private static void CheckPositive(int? value, string property, string paramName)
-    {
-        if (value is <= 0)
-        {
-            throw new ArgumentException($"MeteringOptions.{property} must be positive when set (was {value}).", paramName);
-        }
     }
 }

@@ -13,20 +13,22 @@ public sealed class MeteringOptions
     public UsageLedger? Ledger { get; set; }
 
     /// <summary>Gets or sets the estimator used when the service reports no usage, and for the quota and context-window checks.</summary>
-    /// <value>The default is <see langword="null"/>, meaning <see cref="TokenEstimator.Default"/> (o200k_base).</value>
+    /// <value>The default is <see langword="null"/>, meaning <see cref="TokenEstimator.Default"/> (o200k_base, the emulator's), loaded only
+    /// when an estimate is first needed.</value>
     public TokenEstimator? TokenEstimator { get; set; }
 
     /// <summary>Gets or sets the clock for record timestamps, durations, time to first chunk and quota windows.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Gets or sets the service endpoint, reported as <c>server.address</c> and <c>server.port</c>.</summary>
-    /// <value>The default is <see langword="null"/>: the attributes are omitted.</value>
+    /// <summary>Gets or sets the service endpoint reported as <c>server.address</c> and <c>server.port</c>, overriding the inner client's.</summary>
+    /// <value>The default is <see langword="null"/>: the inner client's <see cref="Microsoft.Extensions.AI.ChatClientMetadata.ProviderUri"/>, else the attributes are omitted.</value>
     public Uri? Endpoint { get; set; }
 
-    /// <summary>Gets or sets the <c>gen_ai.provider.name</c> reported in telemetry.</summary>
-    /// <value>The default is <c>azure.ai.inference</c>.</value>
-    public string ProviderName { get; set; } = AccountingDefaults.ProviderName;
+    /// <summary>Gets or sets the <c>gen_ai.provider.name</c> reported in telemetry, overriding the inner client's.</summary>
+    /// <value>The default is <see langword="null"/>: the inner client's <see cref="Microsoft.Extensions.AI.ChatClientMetadata.ProviderName"/>
+    /// (as M.E.AI's <c>OpenTelemetryChatClient</c> reads it), else <c>azure.ai.inference</c>.</value>
+    public string? ProviderName { get; set; }
 
     /// <summary>Gets or sets a value indicating whether estimated usage (and its cost) is reported in metrics and spans, tagged <c>mai.usage.estimated=true</c>.</summary>
     /// <value>The default is <see langword="false"/>: only usage the service reported is reported (the ledger always records estimates, flagged).</value>

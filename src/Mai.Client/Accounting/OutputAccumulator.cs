@@ -43,9 +43,9 @@ internal sealed class OutputAccumulator
     {
         long reasoning = estimator.CountTokens(_reasoning.ToString());
         long output = estimator.CountTokens(_answer.ToString()) + reasoning;
-        foreach (var call in _calls)
+        for (var i = 0; i < _calls.Count; i++)
         {
-            output += estimator.CountContent(call);
+            output += estimator.CountContent(_calls[i]);
         }
 
         return (output, reasoning);

@@ -21,6 +21,8 @@ public sealed record UsageRecord(
     UsageOutcome Outcome,
     string? ResponseId)
 {
+    private readonly UsageSource? _source;
+
     /// <summary>Gets a value indicating whether the usage was estimated by the client (the service reported none).</summary>
     public bool IsEstimated => Usage.IsEstimated;
 
@@ -29,4 +31,16 @@ public sealed record UsageRecord(
 
     /// <summary>Gets the model the service said answered (<c>model</c> of the response), when it said.</summary>
     public string? ResponseModel { get; init; }
+
+    /// <summary>Gets where the counts come from.</summary>
+    /// <value>The default follows <see cref="MaiUsage.IsEstimated"/>: <see cref="UsageSource.Estimated"/> or <see cref="UsageSource.Reported"/>.</value>
+    public UsageSource Source
+    {
+        get => _source ?? (Usage.IsEstimated ? UsageSource.Estimated : UsageSource.Reported);
+        init => _source = value;
+    }
+
+    /// <summary>Gets why the usage is not simply what the service reported (no usage came, it was invalid, the output is unknown), or
+    /// <see langword="null"/> for reported usage.</summary>
+    public string? UsageReason { get; init; }
 }

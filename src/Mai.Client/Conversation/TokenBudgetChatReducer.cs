@@ -10,7 +10,7 @@ namespace Mai.Client.Conversation;
 /// <remarks>
 /// <para>A turn is a user message and every message after it up to the next user message (the assistant's answer, its tool calls
 /// and their results), so a tool result is never kept without the call that asked for it.</para>
-/// <para>Tokens are counted with <see cref="TokenEstimator.EstimatePromptTokens"/>, the rule the metering layer and the emulator use:
+/// <para>Tokens are counted with <see cref="TokenEstimator.EstimatePromptTokens(IEnumerable{ChatMessage})"/>, the rule the metering layer and the emulator use:
 /// 3 tokens of reply priming plus, per message, 3 tokens and its content. The budget is for the prompt only: leave room for the answer
 /// by passing the model's context window minus the maximum output tokens.</para>
 /// <para>The most recent turn is always kept, even when it alone exceeds the budget, so the call fails with a clear context-window
@@ -52,16 +52,16 @@ public sealed class TokenBudgetChatReducer : IChatReducer
     {
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult<IEnumerable<ChatMessage>>(Reduce([.. messages]));
+        return Task.FromResult<IEnumerable<ChatMessage>>(Reduce([.. messages], cancellationToken));
     }
 
-    private List<ChatMessage> Reduce(List<ChatMessage> messages)
+    private List<ChatMessage> Reduce(List<ChatMessage> messages, CancellationToken cancellationToken)
     {
         var cost = new int[messages.Count];
         var used = ReplyPrimingTokens;
         for (var i = 0; i < messages.Count; i++)
         {
-            cost[i] = _estimator.EstimatePromptTokens([messages[i]]) - ReplyPrimingTokens;
+            cost[i] = _estimator.EstimatePromptTokensCore([messages[i]], null, cancellationToken) - ReplyPrimingTokens;
             if (messages[i].Role == ChatRole.System)
             {
                 used += cost[i];

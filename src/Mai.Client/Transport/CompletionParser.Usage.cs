@@ -13,25 +13,25 @@ internal sealed partial class CompletionParser
         {
             if (reader.ValueTextEquals("prompt_tokens"u8))
             {
-                usage.InputTokenCount = ReadCount(ref reader);
+                usage.InputTokenCount = ReadCount(ref reader, usage, "prompt_tokens");
             }
             else if (reader.ValueTextEquals("completion_tokens"u8))
             {
-                usage.OutputTokenCount = ReadCount(ref reader);
+                usage.OutputTokenCount = ReadCount(ref reader, usage, "completion_tokens");
             }
             else if (reader.ValueTextEquals("total_tokens"u8))
             {
-                usage.TotalTokenCount = ReadCount(ref reader);
+                usage.TotalTokenCount = ReadCount(ref reader, usage, "total_tokens");
             }
             else if (reader.ValueTextEquals("cached_tokens"u8))
             {
-                var cached = ReadCount(ref reader); // Together puts it at the top of usage
+                var cached = ReadCount(ref reader, usage, "cached_tokens"); // Together puts it at the top of usage
                 usage.CachedInputTokenCount ??= cached;
             }
             else if (reader.ValueTextEquals("completion_tokens_details"u8))
             {
                 reader.Read();
-                if (ReadDetail(ref reader, "reasoning_tokens"u8) is long reasoning)
+                if (ReadDetail(ref reader, "reasoning_tokens"u8, usage) is long reasoning)
                 {
                     usage.ReasoningTokenCount = reasoning;
                 }
@@ -39,7 +39,7 @@ internal sealed partial class CompletionParser
             else if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
                 reader.Read();
-                if (ReadDetail(ref reader, "cached_tokens"u8) is long cached)
+                if (ReadDetail(ref reader, "cached_tokens"u8, usage) is long cached)
                 {
                     usage.CachedInputTokenCount = cached;
                 }
@@ -54,19 +54,27 @@ internal sealed partial class CompletionParser
         return usage;
     }
 
-    private static long? ReadCount(ref Utf8JsonReader reader)
+    /// <summary>Reads one count. A number that is not a 64-bit integer (fractional, 1e30) is not coerced: it reads as missing and
+    /// is flagged in <see cref="UsageDetails.AdditionalCounts"/>, so the metering layer treats it as a protocol anomaly.</summary>
+    private static long? ReadCount(ref Utf8JsonReader reader, UsageDetails usage, string field)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.Number)
         {
-            return reader.TryGetInt64(out var value) ? value : (long)reader.GetDouble();
+            if (reader.TryGetInt64(out var value))
+            {
+                return value;
+            }
+
+            (usage.AdditionalCounts ??= [])[Accounting.UsageValidator.InvalidFieldPrefix + field] = 1;
+            return null;
         }
 
         reader.Skip();
         return null;
     }
 
-    private static long? ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    private static long? ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, UsageDetails usage)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -79,7 +87,7 @@ internal sealed partial class CompletionParser
         {
             if (reader.ValueTextEquals(name))
             {
-                found = ReadCount(ref reader);
+                found = ReadCount(ref reader, usage, System.Text.Encoding.UTF8.GetString(name));
             }
             else
             {

@@ -67,7 +67,11 @@ public class BudgetChatClientTests
         await client.GetResponseAsync(Prompt, Acme(100), Ct);
 
         Assert.Equal(3, _ledger.Count);
-        Assert.Equal(PromptTokens + 50, (await client.GetBalanceAsync("all", cancellationToken: Ct)).Tokens);
+
+        // The IOException attempt reached the service, whose output is unknown: it is settled at its worst case (prompt + the
+        // 100 output tokens reserved), never at the prompt alone (issue 12, items 2 and 4).
+        Assert.Equal(UsageSource.Unknown, _ledger.GetRecords()[1].Source);
+        Assert.Equal(PromptTokens + 100 + 50, (await client.GetBalanceAsync("all", cancellationToken: Ct)).Tokens);
     }
 
     [Fact]
@@ -129,7 +133,9 @@ public class BudgetChatClientTests
         using var client = CreatePipeline(new BudgetLimit { Name = "all", MaxTokens = 1000 });
 
         var calls = Enumerable.Range(0, 100).Select(_ => Task.Run(() => client.GetResponseAsync(Prompt, Acme(90), Ct), Ct)).ToList();
-        while (calls.Count(c => c.IsCompleted) + _inner.CallCount < 100)
+        // Wait until every call was refused or is held inside the handler (counted there, not at the client's entry, so that
+        // no admitted call can still be on its way in when the handler is released).
+        while (calls.Count(c => c.IsCompleted) + Volatile.Read(ref inFlight) < 100)
         {
             await Task.Delay(1, Ct);
         }
@@ -283,10 +289,104 @@ public class BudgetChatClientTests
         Assert.Same(PriceTable.Default, options.PriceTable);
         Assert.Null(options.TokenEstimator);
         Assert.Null(options.ModelId);
+        Assert.Empty(options.FallbackModelIds);
+        Assert.Null(options.ContextWindowTokens);
+        Assert.Equal(16_384, options.OutputTokenCeilings["gpt-4o"]);
         Assert.Equal(4096, options.DefaultOutputTokenReservation);
         Assert.True(options.RefuseUnpricedModels);
         Assert.Same(TimeProvider.System, options.TimeProvider);
         Assert.Equal(BudgetWindow.Day, new BudgetLimit().Window);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_FallbackToPricierModel_ReservationPricedAtTheMostExpensiveReachableModel()
+    {
+        var prices = new PriceTable(new PriceTableOptions
+        {
+            Models =
+            {
+                ["cheap"] = new ModelPrice { InputPerMillion = 1.00m, OutputPerMillion = 2.00m },
+                ["dear"] = new ModelPrice { InputPerMillion = 10.00m, OutputPerMillion = 40.00m },
+            },
+        });
+        var options = Options(new BudgetLimit { Name = "cost", MaxCost = 0.001m });
+        options.PriceTable = prices;
+        options.ModelId = "cheap";
+        options.FallbackModelIds = ["dear"];
+        using var client = new BudgetChatClient(_inner, options);
+
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 100 }, Ct));
+
+        Assert.Equal(0, _inner.CallCount);
+        var prompt = TokenEstimator.ForModel("dear").EstimatePromptTokens(Prompt); // no public tokenizer: the conservative estimate
+        Assert.Equal(((prompt * 10.00m) + (100 * 40.00m)) / 1_000_000m, ex.Requested);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ToolsAndResponseFormat_CountedInTheReservation()
+    {
+        using var client = CreatePipeline(new BudgetLimit { Name = "tokens", MaxTokens = 10 });
+        var tool = AIFunctionFactory.Create((string city, int days) => "sunny", "get_weather", "Gets the weather of a city");
+        var schema = System.Text.Json.JsonDocument.Parse("""{"type":"object","properties":{"answer":{"type":"string"}}}""").RootElement;
+        var options = new ChatOptions { MaxOutputTokens = 100, ModelId = "gpt-4o", Tools = [tool], ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "reply") };
+
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, options, Ct));
+
+        var o200k = TokenEstimator.Default;
+        var toolTokens = 8 + o200k.CountTokens("get_weather") + o200k.CountTokens("Gets the weather of a city") + o200k.CountTokens(tool.JsonSchema.GetRawText());
+        var formatTokens = 8 + o200k.CountTokens("reply") + o200k.CountTokens(schema.GetRawText());
+        Assert.Equal(PromptTokens + toolTokens + formatTokens + 100, ex.Requested);
+        Assert.Equal(PromptTokens + toolTokens + formatTokens, o200k.EstimatePromptTokens(Prompt, options));
+    }
+
+    [Theory]
+    [InlineData("gpt-4o", null, null, 16_384)]
+    [InlineData("gpt-4o-2024-11-20", null, null, 16_384)]
+    [InlineData("o3-mini", null, null, 100_000)]
+    [InlineData("gpt-4o", 1_000, null, 1_000 - PromptTokens)]
+    [InlineData("gpt-4o", null, 2_000, 2_000)]
+    [InlineData("some-unknown-model", null, null, 4_096)]
+    public async Task GetResponseAsync_NoMaxOutputTokens_ReservesTheModelsOutputCeilingOrTheRemainingWindow(string model, int? window, int? configured, int expected)
+    {
+        var options = Options(new BudgetLimit { Name = "tokens", MaxTokens = 10 });
+        options.ContextWindowTokens = window;
+        if (configured is { } ceiling)
+        {
+            options.OutputTokenCeilings[model] = ceiling;
+        }
+
+        using var client = new BudgetChatClient(_inner, options);
+
+        var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, new ChatOptions { ModelId = model }, Ct));
+
+        var estimator = TokenEstimator.ForModel(model);
+        Assert.Equal(estimator.EstimatePromptTokens(Prompt) + expected, ex.Requested);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ServiceReportsNegativeUsage_BalanceNeverNegativeAndUsageEstimated()
+    {
+        _inner.OnGetResponse = (_, _, _) => Task.FromResult(Answer(input: -100_000, output: 20));
+        using var client = CreatePipeline(new BudgetLimit { Name = "all", MaxTokens = 1000 });
+
+        await client.GetResponseAsync(Prompt, Acme(100), Ct);
+
+        Assert.Equal(PromptTokens + 20, (await client.GetBalanceAsync("all", cancellationToken: Ct)).Tokens);
+        var record = Assert.Single(_ledger.GetRecords());
+        Assert.Equal(new MaiUsage(PromptTokens, 20, 0, 0, PromptTokens + 20, IsEstimated: true), record.Usage);
+        Assert.Equal(UsageSource.Estimated, record.Source);
+        Assert.Equal("the service reported invalid usage (input tokens -100000); the invalid counts were estimated", record.UsageReason);
+    }
+
+    [Fact]
+    public async Task InMemoryBudgetStore_AdjustmentBelowZero_ClampsAtZero()
+    {
+        var store = new InMemoryBudgetStore(_time);
+        await store.AdjustAsync([new BudgetCharge("k", 10, 0.5m)], Ct);
+
+        await store.AdjustAsync([new BudgetCharge("k", -20_000_000, -3m)], Ct);
+
+        Assert.Equal(new BudgetBalance(0, 0m), await store.GetBalanceAsync("k", Ct));
     }
 
     private static ChatResponse Answer(long input, long output) => new(new ChatMessage(ChatRole.Assistant, "ok"))

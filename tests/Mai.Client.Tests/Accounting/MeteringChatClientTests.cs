@@ -2,6 +2,7 @@ using System.Net;
 using Azure;
 using Mai.Client.Accounting;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Mai.Client.Tests.Accounting;
@@ -51,6 +52,39 @@ public class MeteringChatClientTests
         Assert.False(response.IsUsageEstimated());
         Assert.Equal(150, response.Usage!.TotalTokenCount);
         Assert.Equal(record.Usage, response.GetMaiUsage());
+    }
+
+    [Theory]
+    [InlineData(-5L, 50L, 10L, 0L, 45L, "input tokens -5")]
+    [InlineData(100L, -50L, 0L, 0L, 50L, "output tokens -50")]
+    [InlineData(100L, 50L, 80L, 0L, 150L, "reasoning tokens 80 above output tokens 50")]
+    [InlineData(100L, 50L, 0L, 120L, 150L, "cached input tokens 120 above input tokens 100")]
+    [InlineData(100L, 50L, 0L, 0L, 149L, "total tokens 149 is not input + output 150")]
+    [InlineData(3_000_000_000L, 50L, 0L, 0L, 3_000_000_050L, "input tokens 3000000000")]
+    public async Task GetResponseAsync_NonsenseUsage_IsAnAnomalyLoggedAndRecordedAsEstimatedWithTheReason(long input, long output, long reasoning, long cached, long total, string detail)
+    {
+        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "You are helpful."))
+        {
+            Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, ReasoningTokenCount = reasoning, CachedInputTokenCount = cached, TotalTokenCount = total },
+        });
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
+        using var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider(logs)));
+        using var client = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = _ledger, PriceTable = Prices, TimeProvider = _time }, loggerFactory: loggerFactory);
+
+        var response = await client.GetResponseAsync(Prompt, null, Ct);
+
+        var record = Assert.Single(_ledger.GetRecords());
+        var validInput = input is >= 0 and <= int.MaxValue ? input : PromptTokens;
+        var validOutput = output is >= 0 and <= int.MaxValue ? output : 4; // "You are helpful."
+        var validReasoning = reasoning <= validOutput ? reasoning : 0;
+        var validCached = cached <= validInput ? cached : 0;
+        Assert.Equal(new MaiUsage(validInput, validOutput, validReasoning, validCached, validInput + validOutput, IsEstimated: true), record.Usage);
+        Assert.Equal(UsageSource.Estimated, record.Source);
+        Assert.Equal($"the service reported invalid usage ({detail}); the invalid counts were estimated", record.UsageReason);
+        Assert.True(response.IsUsageEstimated());
+        var log = Assert.Single(logs.GetSnapshot(), l => l.Id.Id == 4);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, log.Level);
+        Assert.Equal($"Deployment gpt4o-east reported invalid usage ({detail}); the record is marked estimated.", log.Message);
     }
 
     [Fact]
@@ -314,7 +348,7 @@ public class MeteringChatClientTests
         var options = new MeteringOptions();
         Assert.Same(PriceTable.Default, options.PriceTable);
         Assert.Same(TimeProvider.System, options.TimeProvider);
-        Assert.Equal("azure.ai.inference", options.ProviderName);
+        Assert.Null(options.ProviderName); // null: the inner client's ChatClientMetadata decides (issue 11 item 2)
         Assert.False(options.ReportEstimatedUsage);
         Assert.Equal(4096, options.DefaultOutputTokenReservation);
         Assert.Null(options.Ledger);

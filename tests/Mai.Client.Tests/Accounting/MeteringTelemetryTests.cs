@@ -185,6 +185,34 @@ public sealed class MeteringTelemetryTests : IDisposable
         yield return TestChatClient.Usage(10, 2);
     }
 
+    [Theory]
+    [InlineData(null, null, "openai", "localhost", 8080)]
+    [InlineData("my.provider", "https://example.com:444", "my.provider", "example.com", 444)]
+    public async Task GetResponseAsync_InnerClientMetadata_GivesProviderAndServerUnlessOverridden(string? provider, string? endpoint, string expectedProvider, string expectedHost, int expectedPort)
+    {
+        using var tokens = new MetricCollector<long>(_meters, "Mai.Client", "gen_ai.client.token.usage");
+        var inner = new MetadataClient(_inner, new ChatClientMetadata("openai", new Uri("http://localhost:8080/openai/v1"), "gpt-4o"));
+        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hi"))
+        {
+            Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2 },
+        });
+        var options = new MeteringOptions { TimeProvider = _time, ProviderName = provider, Endpoint = endpoint is null ? null : new Uri(endpoint) };
+        using var client = new MeteringChatClient(inner, "d", "gpt-4o", options, _meters);
+
+        await client.GetResponseAsync(Prompt, null, Ct);
+
+        var input = Assert.Single(tokens.GetMeasurementSnapshot(), m => (string?)m.Tags["gen_ai.token.type"] == "input");
+        Assert.Equal(expectedProvider, input.Tags["gen_ai.provider.name"]);
+        Assert.Equal(expectedHost, input.Tags["server.address"]);
+        Assert.Equal(expectedPort, input.Tags["server.port"]);
+    }
+
+    private sealed class MetadataClient(IChatClient inner, ChatClientMetadata metadata) : DelegatingChatClient(inner)
+    {
+        public override object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(ChatClientMetadata) ? metadata : base.GetService(serviceType, serviceKey);
+    }
+
     private MeteringChatClient CreateClient(Action<MeteringOptions>? configure = null)
     {
         var options = new MeteringOptions

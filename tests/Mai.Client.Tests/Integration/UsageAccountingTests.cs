@@ -108,6 +108,66 @@ public abstract class UsageAccountingTests(TransportKind transport)
     }
 
     [Theory]
+    [InlineData("gpt-4o")]
+    [InlineData("DeepSeek-R1")]
+    public async Task Stream_CutAfterUsageChunk_RecordAndExceptionCarryReportedUsage(string model)
+    {
+        await using var emu = await EmulatorKit.StartAsync(EmulatedModel.Gpt4o, EmulatedModel.DeepSeekR1);
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = EmulatorKit.Options(emu, clock, model, transport: transport);
+        options.Ledger = ledger;
+        using var client = new MaiClient(options);
+        emu.Script(EmulatorFault.CutStream(afterChunks: 10_000)); // every chunk, usage included, then a reset instead of [DONE]
+
+        var outcome = await CallOutcome.RunAsync(client, clock, streaming: true);
+
+        var error = outcome.Failed<StreamInterruptedException>();
+        var wire = (await emu.ReplayAsync(emu.Chats()[0], EmulatorKit.Guard())).Usage!;
+        var reported = new MaiUsage(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, wire.CachedTokens, wire.TotalTokens, IsEstimated: false);
+        var record = Assert.Single(ledger.GetRecords());
+        Assert.Equal(reported, record.Usage);
+        Assert.Equal(UsageOutcome.Failed, record.Outcome);
+        Assert.Equal(UsageSource.Reported, record.Source);
+        Assert.NotNull(error.Usage);
+        Assert.Equal((wire.PromptTokens, wire.CompletionTokens, wire.TotalTokens), (error.Usage.InputTokenCount, error.Usage.OutputTokenCount, error.Usage.TotalTokenCount));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Call_ResetAfterServerGenerated_EveryGenerationLeavesExactlyOneRecord(bool streaming)
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
+        options.Ledger = ledger;
+        using var client = new MaiClient(options);
+        const int calls = 10;
+
+        // Non-streaming: half the body, then a reset. Streaming: the role chunk only (no update reaches the caller), then a reset.
+        // Every request generated an answer server-side; the client saw no complete response and retries.
+        emu.Faults.Enqueue(EmulatorFault.CutStream(afterChunks: 1), times: 1000);
+        var errors = 0;
+        for (var i = 0; i < calls; i++)
+        {
+            var outcome = await CallOutcome.RunAsync(client, clock, streaming);
+            errors += outcome.Error is null ? 0 : 1;
+        }
+
+        var generations = emu.Chats().Count(r => r.Fault?.Kind == EmulatorFaultKind.CutStream);
+        Assert.Equal(calls, errors);
+        Assert.True(generations >= calls, $"{generations} generations"); // retried or not: the resilience layer decides
+        var records = ledger.GetRecords();
+        Assert.Equal(generations, records.Count);
+        Assert.All(records, r => Assert.Equal((UsageOutcome.Failed, UsageSource.Unknown), (r.Outcome, r.Source)));
+        Assert.All(records, r => Assert.Equal("connection lost after the response started; output tokens unknown", r.UsageReason));
+        var prompt = Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
+        Assert.All(records, r => Assert.Equal(prompt, r.Usage.InputTokenCount));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Call_ResetBeforeAnyResponse_RecordsNothing(bool streaming)
@@ -183,6 +243,63 @@ public abstract class UsageAccountingTests(TransportKind transport)
         Assert.Equal(cost, Assert.Single(known.UsageRecords).Cost);
         Assert.Equal("USD", known.Currency);
         Assert.Equal(unknown.Usage, known.Usage);
+    }
+
+    [Fact]
+    public async Task Call_Metrics_CarryTheTransportsProviderNameAndEndpoint()
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        using var meters = new Accounting.TestMeterFactory();
+        using var tokens = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meters, "Mai.Client", "gen_ai.client.token.usage");
+        var options = EmulatorKit.Options(emu, clock, transport: transport);
+        options.MeterFactory = meters;
+        using var client = new MaiClient(options);
+
+        _ = (await CallOutcome.RunAsync(client, clock, streaming: false)).Ok;
+
+        var input = Assert.Single(tokens.GetMeasurementSnapshot(), m => (string?)m.Tags["gen_ai.token.type"] == "input");
+        Assert.Equal(transport == TransportKind.OpenAIv1 ? "openai" : "azure.ai.inference", input.Tags["gen_ai.provider.name"]);
+        Assert.Equal("127.0.0.1", input.Tags["server.address"]);
+        Assert.Equal(emu.Endpoint.Port, input.Tags["server.port"]);
+    }
+
+    [Fact]
+    public async Task Call_UsageNotIntegerOrOverflowing_RecordedAsEstimatedAnomalyNeverCoerced()
+    {
+        const string body = """{"id":"c1","object":"chat.completion","created":1700000000,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"You are helpful."},"finish_reason":"stop"}],"usage":{"prompt_tokens":1e30,"completion_tokens":12.5,"total_tokens":7}}""";
+        using var http = new HttpClient(new CannedHandler(body));
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = new MaiClientOptions
+        {
+            Endpoint = new Uri(transport == TransportKind.OpenAIv1 ? "http://127.0.0.1:9/openai/v1" : "http://127.0.0.1:9/models"),
+            Transport = transport == TransportKind.OpenAIv1 ? MaiTransport.OpenAIv1 : MaiTransport.AzureInference,
+            Model = "gpt-4o",
+            ApiKey = "test-key",
+            HttpClient = http,
+            TimeProvider = clock,
+            Ledger = ledger,
+        };
+        using var client = new MaiClient(options);
+
+        var result = (await CallOutcome.RunAsync(client, clock, streaming: false)).Ok;
+
+        var record = Assert.Single(ledger.GetRecords());
+        var prompt = Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
+        Assert.Equal(new MaiUsage(prompt, 4, 0, 0, prompt + 4, IsEstimated: true), record.Usage);
+        Assert.Equal(UsageSource.Estimated, record.Source);
+        Assert.Equal("the service reported invalid usage (prompt_tokens is not an integer count, completion_tokens is not an integer count); the invalid counts were estimated", record.UsageReason);
+        Assert.Equal(record.Usage, result.Usage);
+    }
+
+    private sealed class CannedHandler(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            });
     }
 
     private static async Task<string> ReplayRawAsync(MaiEmulator emu)

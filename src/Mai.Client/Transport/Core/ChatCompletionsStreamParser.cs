@@ -91,6 +91,19 @@ internal sealed class ChatCompletionsStreamParser(Response response, SecretScrub
         return contents is null ? null : CreateUpdate(contents, null);
     }
 
+    /// <inheritdoc/>
+    public ChatResponseUpdate? TakeUsage()
+    {
+        if (_usage is null)
+        {
+            return null;
+        }
+
+        var update = CreateUpdate([new UsageContent(_usage)], null);
+        _usage = null;
+        return update;
+    }
+
     private ChatResponseUpdate? MapChunk()
     {
         if (_parser.Usage is { } usage)

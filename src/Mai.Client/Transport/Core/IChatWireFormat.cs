@@ -87,6 +87,10 @@ internal interface IStreamEventParser
     /// <summary>Returns the last update (pending tool calls, refusal, usage) once the stream ended completely, or <see langword="null"/>.</summary>
     /// <exception cref="MaiServiceException">The complete stream was not a usable answer (no choice at all; stopped by the content filter).</exception>
     ChatResponseUpdate? Finish(IStreamBody stream);
+
+    /// <summary>Returns an update carrying the usage the service reported so far (and forgets it), or <see langword="null"/> when none
+    /// came: the core delivers it before a failure, so reported usage is never lost when a stream breaks (issue 12, item 3).</summary>
+    ChatResponseUpdate? TakeUsage();
 }
 
 /// <summary>The body of a stream being read, as a parser may touch it.</summary>

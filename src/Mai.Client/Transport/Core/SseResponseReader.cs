@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Azure;
 using Mai.Client.Errors;
 using Microsoft.Extensions.AI;
@@ -26,6 +27,7 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
     private readonly IStreamEventParser _parser;
     private bool _finished;
     private bool _first = true;
+    private ExceptionDispatchInfo? _pendingError;
 
     /// <summary>Reads <paramref name="exchange"/>'s response with <paramref name="parser"/>; disposes the exchange at the end.</summary>
     public SseResponseReader(WireExchange exchange, IStreamEventParser parser, SecretScrubber secrets, Func<Exception, TimeoutException> timeout, CancellationToken cancellationToken)
@@ -70,6 +72,12 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
     /// </remarks>
     public ValueTask<ChatResponseUpdate?> ReadNextAsync()
     {
+        if (_pendingError is { } pending)
+        {
+            _pendingError = null;
+            pending.Throw();
+        }
+
         while (!_finished && _lines.TryReadLine())
         {
             if (HandleLine() is { } update)
@@ -90,10 +98,10 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
             {
                 more = await _lines.FillAsync(_cancellationToken).ConfigureAwait(false);
             }
-            catch (SseLineTooLongException ex)
+            catch (Exception ex) when (!_cancellationToken.IsCancellationRequested && _parser.TakeUsage() is { } usage)
             {
-                Detach([]);
-                throw ServiceErrorReader.InvalidResponse(_response, $"a server-sent events line exceeded {ex.MaxBytes} bytes", ex, _secrets, code: ServiceErrorReader.ResponseTooLargeCode);
+                // The service already reported usage: deliver it before the failure, so it is never lost (issue 12, item 3).
+                return DeliverThenFail(usage, Map(ex) ?? ex);
             }
             catch (Exception ex) when (Map(ex) is { } mapped)
             {
@@ -106,7 +114,13 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
                 if (!_parser.IsComplete)
                 {
                     Detach([]);
-                    throw ServiceErrorReader.Truncated(_response, _parser.Events, _secrets);
+                    var truncated = ServiceErrorReader.Truncated(_response, _parser.Events, _secrets);
+                    if (_parser.TakeUsage() is { } usage)
+                    {
+                        return DeliverThenFail(usage, truncated);
+                    }
+
+                    throw truncated;
                 }
 
                 return Stamp(_parser.Finish(this));
@@ -143,6 +157,14 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
         return Stamp(update);
     }
 
+    /// <summary>Returns <paramref name="usage"/>; the next read throws <paramref name="error"/>.</summary>
+    private ChatResponseUpdate? DeliverThenFail(ChatResponseUpdate usage, Exception error)
+    {
+        _finished = true;
+        _pendingError = ExceptionDispatchInfo.Capture(error);
+        return Stamp(usage);
+    }
+
     private ChatResponseUpdate? Stamp(ChatResponseUpdate? update)
     {
         if (update is not null && _first)
@@ -158,6 +180,12 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
     /// <summary>Caller cancellation stays an <see cref="OperationCanceledException"/>; the pipeline's read timeout becomes a <see cref="TimeoutException"/>.</summary>
     private Exception? Map(Exception ex)
     {
+        if (ex is SseLineTooLongException tooLong)
+        {
+            Detach([]);
+            return ServiceErrorReader.InvalidResponse(_response, $"a server-sent events line exceeded {tooLong.MaxBytes} bytes", tooLong, _secrets, code: ServiceErrorReader.ResponseTooLargeCode);
+        }
+
         if (_cancellationToken.IsCancellationRequested)
         {
             return ex as OperationCanceledException ?? new OperationCanceledException("The streaming call was cancelled.", ex, _cancellationToken);
