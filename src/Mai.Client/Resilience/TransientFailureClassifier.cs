@@ -69,7 +69,14 @@ internal static class TransientFailureClassifier
         }
 
         var reason = string.IsNullOrEmpty(errorCode) ? $"http_{status}" : errorCode;
-        if (!retryable.Contains(status))
+        var shouldRetry = headers?.Invoke("x-should-retry"); // the Messages API says it outright
+        if (string.Equals(shouldRetry, "false", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(false, status, reason, null);
+        }
+
+        var serverSaysRetry = string.Equals(shouldRetry, "true", StringComparison.OrdinalIgnoreCase) && !ResilienceDefaults.NeverRetriedStatusCodes.Contains(status);
+        if (!retryable.Contains(status) && !serverSaysRetry)
         {
             return new(false, status, reason, null);
         }
