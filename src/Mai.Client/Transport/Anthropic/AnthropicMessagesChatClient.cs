@@ -22,6 +22,13 @@ namespace Mai.Client.Transport;
 /// </remarks>
 public sealed class AnthropicMessagesChatClient : IChatClient
 {
+    /// <summary>One shared client that accepts gzip (the service gzips JSON and SSE alike) and leaves timeouts to the pipeline.</summary>
+    private static readonly Lazy<HttpClient> s_decompressingClient = new(() => new HttpClient(
+        new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    });
+
     private readonly ChatTransportCore _core;
     private readonly ChatClientMetadata _metadata;
 
@@ -161,10 +168,8 @@ public sealed class AnthropicMessagesChatClient : IChatClient
             clientOptions.Diagnostics.ApplicationId = options.ApplicationId;
         }
 
-        if (options.HttpClient is not null)
-        {
-            clientOptions.Transport = new HttpClientTransport(options.HttpClient);
-        }
+        // A caller's HttpClient is used as given (give it AutomaticDecompression for gzip); by default one shared client decompresses.
+        clientOptions.Transport = new HttpClientTransport(options.HttpClient ?? s_decompressingClient.Value);
 
         return HttpPipelineBuilder.Build(clientOptions, [], [auth], new ResponseClassifier());
     }

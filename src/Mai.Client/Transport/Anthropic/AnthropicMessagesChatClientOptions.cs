@@ -14,7 +14,7 @@ public sealed class AnthropicMessagesChatClientOptions
     public TimeSpan NetworkTimeout { get; set; } = AnthropicConstants.DefaultNetworkTimeout;
 
     /// <summary>Gets or sets the <see cref="System.Net.Http.HttpClient"/> requests go through (it stays the caller's).</summary>
-    /// <value>The default is <see langword="null"/>: Azure.Core's shared transport.</value>
+    /// <value>The default is <see langword="null"/>: one shared client that accepts gzip (a caller's client needs <c>AutomaticDecompression</c> for gzipped answers).</value>
     public HttpClient? HttpClient { get; set; }
 
     /// <summary>Gets or sets the application id added to the <c>User-Agent</c> (at most 24 characters, no spaces).</summary>

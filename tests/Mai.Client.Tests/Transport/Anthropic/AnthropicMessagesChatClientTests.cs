@@ -188,3 +188,48 @@ public sealed class AnthropicMessagesChatClientTests
         }
     }
 }
+
+/// <summary>Stream details the recordings show: gzip-encoded SSE, pings, whitespace inside <c>data:</c> objects.</summary>
+public sealed class AnthropicStreamDetailsTests
+{
+    private const string Sse =
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-haiku-4-5\",\"id\":\"msg_01B\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"usage\":{\"input_tokens\":7,\"output_tokens\":1}        }}\n\n"
+        + "event: ping\ndata: {\"type\": \"ping\"}\n\n"
+        + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}   }\n\n"
+        + "event: ping\ndata: {\"type\": \"ping\"}\n\n"
+        + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}     }\n\n"
+        + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"lo\"}}\n\n"
+        + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0 }\n\n"
+        + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"input_tokens\":9,\"output_tokens\":3}}\n\n"
+        + "event: message_stop\ndata: {\"type\":\"message_stop\"       }\n\n";
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stream_PingsWhitespaceAndGzip_AreOrdinaryAndFinalUsageIsMessageDeltas(bool gzip)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Sse);
+        List<KeyValuePair<string, string>> headers = [new("Content-Type", "text/event-stream; charset=utf-8")];
+        if (gzip)
+        {
+            using var buffer = new MemoryStream();
+            using (var zip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                zip.Write(bytes);
+            }
+
+            bytes = buffer.ToArray();
+            headers.Add(new("Content-Encoding", "gzip"));
+        }
+
+        await using var server = new LoopbackServer(new ScriptedReply { Headers = headers, Parts = [.. bytes.Chunk(13)] });
+        using var client = new AnthropicMessagesChatClient(new Uri(server.Endpoint, "/anthropic"), new AzureKeyCredential("k"), new AnthropicMessagesChatClientOptions { DefaultModelId = "claude-haiku-4-5" });
+
+        var updates = await TransportTestKit.CollectAsync(client.GetStreamingResponseAsync(TransportTestKit.Hello(), cancellationToken: TransportTestKit.Guard()));
+
+        var response = updates.ToChatResponse();
+        Assert.Equal("Hello", response.Text);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Equal((9L, 3L, 0L), (response.Usage!.InputTokenCount!.Value, response.Usage.OutputTokenCount!.Value, response.Usage.CachedInputTokenCount!.Value));
+    }
+}
