@@ -175,8 +175,11 @@ internal sealed class MessagesRequest
             var thinkingBudget = ParseThinking(root, maxTokens);
             var tools = ParseTools(root);
             var (choice, choiceName) = ParseToolChoice(root, tools.Count > 0);
+            var (format, schema) = AskedFormat(system);
             var chat = new ChatRequest
             {
+                Format = format,
+                Schema = schema,
                 Messages = messages,
                 Model = Str(root, "model"),
                 MaxTokens = maxTokens,
@@ -209,6 +212,28 @@ internal sealed class MessagesRequest
                 RedactedThinkingTrigger = redactedTrigger,
             };
         }
+    }
+
+    /// <summary>The Messages API has no JSON mode: a system prompt asking for JSON (valid against a schema) is honoured like response_format.</summary>
+    private static (OutputFormat Format, JsonElement? Schema) AskedFormat(string system)
+    {
+        const string SchemaMarker = "valid against this JSON schema: ";
+        var at = system.IndexOf(SchemaMarker, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(system[(at + SchemaMarker.Length)..]));
+                using var doc = JsonDocument.ParseValue(ref reader);
+                return (OutputFormat.JsonSchema, doc.RootElement.Clone());
+            }
+            catch (JsonException)
+            {
+                return (OutputFormat.JsonObject, null);
+            }
+        }
+
+        return system.Contains("Answer with one JSON object only", StringComparison.Ordinal) ? (OutputFormat.JsonObject, null) : (OutputFormat.Text, null);
     }
 
     private static string SystemText(JsonElement root, StringBuilder prompt, ref string? cachePrefix)

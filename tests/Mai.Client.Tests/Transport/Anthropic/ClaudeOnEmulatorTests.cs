@@ -256,3 +256,23 @@ public sealed class ClaudeOnEmulatorTests
         return await response.Content.ReadAsStringAsync(EmulatorKit.Guard());
     }
 }
+
+/// <summary>Typed output over the Messages API: the schema goes in the system prompt (no JSON mode), and the answer parses.</summary>
+public sealed class ClaudeTypedOutputTests
+{
+    public sealed record TripPlan(string Destination, int Days, string[] Stops);
+
+    [Fact]
+    public async Task AskOfT_Claude_SchemaInSystemPromptAndAnswerParses()
+    {
+        await using var emu = await EmulatorKit.StartAsync();
+        using var client = new MaiClient(new MaiClientOptions { Endpoint = emu.AnthropicEndpoint, Model = "claude-sonnet-4-6", ApiKey = emu.ApiKey });
+
+        var plan = await client.AskAsync<TripPlan>("Plan a two-day trip to Lisbon.", cancellationToken: EmulatorKit.Guard());
+
+        var body = System.Text.Json.JsonDocument.Parse(emu.Requests.Single().Body).RootElement;
+        Assert.Contains("valid against this JSON schema: ", body.GetProperty("system").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(plan.Value.Destination));
+        Assert.NotNull(plan.Value.Stops);
+    }
+}
