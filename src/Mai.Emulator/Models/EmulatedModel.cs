@@ -120,7 +120,7 @@ public sealed record EmulatedModel
         ContextWindow = 32_000,
     };
 
-    /// <summary>Gets Claude Opus 4.6 on the Messages API: thinking blocks with signatures when <c>thinking</c> is asked for.</summary>
+    /// <summary>Gets Claude Opus 4.6 on the Messages API: thinking blocks with signatures when <c>thinking</c> is asked for, word-sized deltas.</summary>
     public static EmulatedModel ClaudeOpus46 { get; } = new()
     {
         Name = "claude-opus-4-6",
@@ -128,7 +128,7 @@ public sealed record EmulatedModel
         Api = EmulatedApi.AnthropicMessages,
         Reasoning = ReasoningStyle.ReasoningContent,
         ReasoningWords = 60,
-        Chunking = StreamChunking.Token,
+        Chunking = StreamChunking.Word, // Claude's deltas carry a few tokens each
         ContextWindow = 200_000,
         MaxOutputTokens = 128_000,
     };
