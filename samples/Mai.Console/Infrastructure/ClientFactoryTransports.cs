@@ -21,6 +21,14 @@ internal static class ClientFactoryTransports
         : transport == MaiTransport.OpenAIv1 ? new Uri(emulator, "/openai/v1")
         : emulator;
 
+    /// <summary>One Foundry resource serves chat completions under <c>/models</c> (or <c>/openai/v1</c>) and Claude under <c>/anthropic</c>:
+    /// a Claude model given the resource's shared endpoint is sent to the resource's <c>/anthropic</c>.</summary>
+    public static Uri RemoteEndpoint(Uri endpoint, string? model) =>
+        IsClaude(model) && endpoint.Host.EndsWith(".services.ai.azure.com", StringComparison.OrdinalIgnoreCase)
+            && !endpoint.AbsolutePath.Contains("/anthropic", StringComparison.OrdinalIgnoreCase)
+            ? new Uri(endpoint, "/anthropic")
+            : endpoint;
+
     /// <summary>Claude thinks only when asked: the console asks for low-effort thinking so its reasoning is shown like the other models'.</summary>
     public static ReasoningOptions? ThinkingFor(string? model) => IsClaude(model) ? new ReasoningOptions { Effort = ReasoningEffort.Low } : null;
 
