@@ -19,6 +19,12 @@ public sealed class MaiDeployment
     /// <summary>Gets or sets the model (deployment) name sent as <c>model</c>.</summary>
     public string? Model { get; set; }
 
+    /// <summary>Gets or sets the transport this deployment is called through, so one client can fail over between wire formats
+    /// (MAI-Thinking-1 on chat completions, Claude on the Messages API).</summary>
+    /// <value>The default is <see langword="null"/>: <see cref="MaiTransport.AnthropicMessages"/> when the endpoint's path ends in
+    /// <c>/anthropic</c>, else <see cref="MaiClientOptions.Transport"/>.</value>
+    public MaiTransport? Transport { get; set; }
+
     /// <summary>Gets or sets the API key. When neither a key nor <see cref="Credential"/> is set, Entra ID is used.</summary>
     public string? ApiKey { get; set; }
 

@@ -47,7 +47,21 @@ internal static class MaiPipeline
     /// <summary>Creates the transport that speaks HTTP to one deployment.</summary>
     internal static IChatClient CreateTransport(MaiDeployment deployment, MaiClientOptions options)
     {
-        if (options.Transport == MaiTransport.OpenAIv1)
+        var transport = TransportFor(deployment, options);
+        if (transport == MaiTransport.AnthropicMessages)
+        {
+            var messagesOptions = new AnthropicMessagesChatClientOptions
+            {
+                DefaultModelId = deployment.Model,
+                NetworkTimeout = options.NetworkTimeout,
+                HttpClient = options.HttpClient,
+            };
+            return deployment.ApiKey is { } anthropicKey
+                ? new AnthropicMessagesChatClient(deployment.Endpoint!, new AzureKeyCredential(anthropicKey), messagesOptions)
+                : new AnthropicMessagesChatClient(deployment.Endpoint!, deployment.Credential ?? new DefaultAzureCredential(), messagesOptions);
+        }
+
+        if (transport == MaiTransport.OpenAIv1)
         {
             var openAIOptions = new OpenAIV1ChatClientOptions
             {
@@ -76,6 +90,22 @@ internal static class MaiPipeline
         return deployment.ApiKey is { } key
             ? new AzureInferenceChatClient(endpoint, new AzureKeyCredential(key), transportOptions)
             : new AzureInferenceChatClient(endpoint, deployment.Credential ?? new DefaultAzureCredential(), transportOptions);
+    }
+
+    /// <summary>The deployment's own transport; else the Messages API for a <c>…/anthropic</c> endpoint (the Foundry shape); else the client's.</summary>
+    internal static MaiTransport TransportFor(MaiDeployment deployment, MaiClientOptions options)
+    {
+        if (deployment.Transport is { } chosen)
+        {
+            return Enum.IsDefined(chosen)
+                ? chosen
+                : throw new ArgumentException($"MaiDeployment.Transport of '{deployment}' has an unknown value '{chosen}'.", nameof(deployment));
+        }
+
+        var path = deployment.Endpoint?.AbsolutePath.TrimEnd('/') ?? string.Empty;
+        return path.EndsWith("/anthropic", StringComparison.OrdinalIgnoreCase) || path.Contains("/anthropic/", StringComparison.OrdinalIgnoreCase)
+            ? MaiTransport.AnthropicMessages
+            : options.Transport;
     }
 
     private static IChatClient DeploymentStack(IChatClient transport, string name, MaiDeployment deployment, MaiClientOptions options)

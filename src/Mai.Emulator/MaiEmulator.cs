@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Builder;
 
 namespace Mai.Emulator;
 
-/// <summary>A local chat-completions endpoint on 127.0.0.1 that speaks the Azure AI Inference / Azure OpenAI / OpenAI v1 wire protocol, for tests and offline use.</summary>
+/// <summary>A local endpoint on 127.0.0.1 that speaks the Azure AI Inference / Azure OpenAI / OpenAI v1 chat-completions wire protocol and
+/// Anthropic's Messages API (Claude on Foundry, <c>/anthropic/v1/messages</c>), for tests and offline use.</summary>
 /// <remarks>
 /// <para>Routes: <c>POST /chat/completions</c>, <c>/models/chat/completions</c>, <c>/openai/v1/chat/completions</c>,
-/// <c>/openai/deployments/{deployment}/chat/completions</c> (the deployment picks the model); <c>GET /info</c> and
-/// <c>/models/info</c>. Any <c>api-version</c> query is accepted.</para>
+/// <c>/openai/deployments/{deployment}/chat/completions</c> (the deployment picks the model); <c>POST /anthropic/v1/messages</c>
+/// for the Claude models (<c>anthropic-version</c> header required; key as <c>x-api-key</c>, <c>api-key</c> or a bearer token);
+/// <c>GET /info</c>, <c>/models/info</c>, <c>/openai/v1/models</c> and <c>/anthropic/v1/models</c>. Any <c>api-version</c> query is accepted.</para>
 /// <para>Answers are deterministic for the same request, model and seed. Usage is counted with o200k_base:
 /// <c>prompt_tokens</c> = 3 + Σ over messages (3 + tokens(role) + tokens(content) [+ tokens(name) + 1])
 /// [+ tokens(tool-call name) + tokens(arguments) per assistant tool call] [+ tokens(name) + tokens(description) + tokens(parameters JSON) per offered tool];
@@ -34,8 +36,14 @@ public sealed class MaiEmulator : IAsyncDisposable
     /// <summary>Gets the key clients must send, or <see langword="null"/> when any request is accepted.</summary>
     public string? ApiKey => _state.ApiKey;
 
-    /// <summary>Gets the models served; the first answers requests for unknown names unless unknown models are rejected.</summary>
+    /// <summary>Gets the models served (also listed by <c>GET /openai/v1/models</c> and <c>GET /anthropic/v1/models</c>); a request for any other name is an error unless unknown models are accepted.</summary>
     public IReadOnlyList<EmulatedModel> Models => _state.Models;
+
+    /// <summary>Gets the names of the models served, for suggesting a name when one is misspelt.</summary>
+    public IReadOnlyList<string> ModelNames => [.. _state.Models.Select(m => m.Name)];
+
+    /// <summary>Gets the Messages API base address for the Anthropic clients, <c>{Endpoint}anthropic</c> (the Foundry shape: the client appends <c>/v1/messages</c>).</summary>
+    public Uri AnthropicEndpoint => new(Endpoint, "anthropic");
 
     /// <summary>Gets the queue of faults for the next chat-completions requests.</summary>
     public EmulatorFaultScript Faults => _state.Faults;

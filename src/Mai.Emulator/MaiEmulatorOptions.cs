@@ -13,12 +13,14 @@ public sealed class MaiEmulatorOptions
     /// <value>The default is 0.</value>
     public int Port { get; set; }
 
-    /// <summary>Gets the models served; when empty, <see cref="EmulatedModel.Defaults"/> are used. The first model answers requests for unknown names unless <see cref="RejectUnknownModels"/> is set.</summary>
+    /// <summary>Gets the models served; when empty, <see cref="EmulatedModel.Defaults"/> are used. Unknown names are an error unless <see cref="RejectUnknownModels"/> is cleared, when the first chat-completions model answers them.</summary>
     public IList<EmulatedModel> Models { get; } = [];
 
-    /// <summary>Gets or sets a value indicating whether a request for a model not in <see cref="Models"/> gets 400 <c>unknown_model</c> instead of the first model.</summary>
-    /// <value>The default is <see langword="false"/>.</value>
-    public bool RejectUnknownModels { get; set; }
+    /// <summary>Gets or sets a value indicating whether a request for a model not in <see cref="Models"/> gets an error, as from the service
+    /// (chat completions: 400 <c>unknown_model</c>, or 404 <c>DeploymentNotFound</c> for a deployment URL; the Messages API always answers 404 <c>not_found_error</c>),
+    /// instead of being answered by the first chat-completions model.</summary>
+    /// <value>The default is <see langword="true"/>: a misspelt model name is an error, never a silent answer from another model.</value>
+    public bool RejectUnknownModels { get; set; } = true;
 
     /// <summary>Gets or sets the emulator-wide seed mixed into every generated answer (the request's <c>seed</c> is mixed in too).</summary>
     /// <value>The default is 0.</value>

@@ -16,6 +16,7 @@ internal sealed class AskCommand(CliEnvironment environment) : AsyncCommand<AskS
         {
             using var client = await factory.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
             var options = CallOptions(settings);
+            options.Reasoning = ClientFactoryTransports.ThinkingFor(factory.DefaultModel(settings));
             if (settings.Json)
             {
                 var result = await RunQuietAsync(client, settings, options, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Mai.Client;
+using Mai.Console.Infrastructure;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Console.Compare;
@@ -47,7 +48,7 @@ internal sealed class CompareRunner(TimeProvider time)
     private async Task<CallMeasurement> MeasureAsync(CompareTarget target, PromptCase prompt, int run, JudgeScorer? judge, CancellationToken cancellationToken)
     {
         var context = new MaiCallContext();
-        var options = MaiCallContext.Attach(new ChatOptions { ResponseFormat = prompt.Expect?.ResponseFormat }, context);
+        var options = MaiCallContext.Attach(new ChatOptions { ResponseFormat = prompt.Expect?.ResponseFormat, Reasoning = ClientFactoryTransports.ThinkingFor(target.Model) }, context);
         var start = time.GetTimestamp();
         MaiResult? result = null;
         try

@@ -147,7 +147,7 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
                 options.Transport = ClientFactoryTransports.Parse(transport)!.Value;
             }
 
-            options.Endpoint = connection.IsEmulated ? ClientFactoryTransports.EmulatorEndpoint(endpoint, options.Transport) : endpoint;
+            options.Endpoint = connection.IsEmulated ? ClientFactoryTransports.EmulatorEndpoint(endpoint, options.Transport, connection.Model) : ClientFactoryTransports.RemoteEndpoint(endpoint, connection.Model);
             options.Model = connection.Model;
             options.ApiVersion = settings.ApiVersion ?? options.ApiVersion;
             if (connection.ApiKey is not null)

@@ -15,5 +15,8 @@ internal static class ConsoleEmulatorModels
         EmulatedModel.Gpt4o with { TimeToFirstToken = TimeSpan.FromMilliseconds(60), TokensPerSecond = 2_500, AnswerWords = 50 },
         EmulatedModel.O3Mini with { TimeToFirstToken = TimeSpan.FromMilliseconds(300), TokensPerSecond = 2_000, AnswerWords = 45, ReasoningWords = 70 },
         EmulatedModel.MistralSmall with { TimeToFirstToken = TimeSpan.FromMilliseconds(40), TokensPerSecond = 3_000, AnswerWords = 35 },
+        EmulatedModel.ClaudeOpus46 with { TimeToFirstToken = TimeSpan.FromMilliseconds(150), TokensPerSecond = 1_400, AnswerWords = 60, ReasoningWords = 50 },
+        EmulatedModel.ClaudeSonnet46 with { TimeToFirstToken = TimeSpan.FromMilliseconds(100), TokensPerSecond = 2_000, AnswerWords = 55, ReasoningWords = 40 },
+        EmulatedModel.ClaudeHaiku45 with { TimeToFirstToken = TimeSpan.FromMilliseconds(50), TokensPerSecond = 3_000, AnswerWords = 40, ReasoningWords = 30 },
     ];
 }

@@ -30,6 +30,14 @@ public sealed record MaiUsage(
     /// <summary>The <c>AdditionalProperties</c> key under which the metering layer attaches a <see cref="MaiUsage"/> to responses and updates.</summary>
     public const string PropertyKey = "mai.usage";
 
+    /// <summary>The <see cref="UsageDetails.AdditionalCounts"/> key of <see cref="CacheWriteInputTokenCount"/> (the Messages API transport reports it).</summary>
+    public const string CacheWriteCountKey = "CacheWriteInputTokenCount";
+
+    /// <summary>Gets the part of <see cref="InputTokenCount"/> written to the prompt cache (Claude's <c>cache_creation_input_tokens</c>),
+    /// which is priced apart (<see cref="ModelPrice.CacheWriteInputPerMillion"/>).</summary>
+    /// <value>The default is 0: the service reported no cache writes.</value>
+    public long CacheWriteInputTokenCount { get; init; }
+
     /// <summary>Gets a usage with every count at zero, not estimated.</summary>
     public static MaiUsage Zero { get; } = new(0, 0, 0, 0, 0, false);
 
@@ -48,7 +56,10 @@ public sealed record MaiUsage(
             usage.ReasoningTokenCount ?? 0,
             usage.CachedInputTokenCount ?? 0,
             usage.TotalTokenCount ?? (input + output),
-            false);
+            false)
+        {
+            CacheWriteInputTokenCount = usage.AdditionalCounts?.TryGetValue(CacheWriteCountKey, out var writes) == true ? writes : 0,
+        };
     }
 
     /// <summary>Converts this usage into the M.E.AI <see cref="UsageDetails"/> shape.</summary>
@@ -60,6 +71,7 @@ public sealed record MaiUsage(
         ReasoningTokenCount = ReasoningTokenCount,
         CachedInputTokenCount = CachedInputTokenCount,
         TotalTokenCount = TotalTokenCount,
+        AdditionalCounts = CacheWriteInputTokenCount > 0 ? new() { [CacheWriteCountKey] = CacheWriteInputTokenCount } : null,
     };
 
     /// <summary>Adds two usages count by count; the sum is estimated when either part is.</summary>
@@ -75,6 +87,9 @@ public sealed record MaiUsage(
             ReasoningTokenCount + other.ReasoningTokenCount,
             CachedInputTokenCount + other.CachedInputTokenCount,
             TotalTokenCount + other.TotalTokenCount,
-            IsEstimated || other.IsEstimated);
+            IsEstimated || other.IsEstimated)
+        {
+            CacheWriteInputTokenCount = CacheWriteInputTokenCount + other.CacheWriteInputTokenCount,
+        };
     }
 }

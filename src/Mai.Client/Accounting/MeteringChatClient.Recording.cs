@@ -12,6 +12,11 @@ public sealed partial class MeteringChatClient
     private async ValueTask<MaiUsage?> FinishAsync(MeteredAttempt attempt, Exception? error, bool abandoned)
     {
         attempt.Recorded = true;
+        if (attempt.ReportedUsage is null && error is not null && ReportedWith(error) is { } carried)
+        {
+            attempt.ReportedUsage = carried; // a failure that still carries what the service reported (issue 12, items 3 and 17)
+        }
+
         var elapsed = _timeProvider.GetElapsedTime(attempt.StartTimestamp);
         var status = error is null ? null : AttemptErrors.GetStatus(error);
         var errorType = error is not null ? AttemptErrors.GetErrorType(error, status) : abandoned ? "canceled" : null;
@@ -67,6 +72,20 @@ public sealed partial class MeteringChatClient
 
         Report(attempt, record, elapsed, errorType, error);
         return usage;
+    }
+
+    /// <summary>The usage a failure carries: the service's own figures on a <see cref="Errors.MaiServiceException"/> (or one it wraps).</summary>
+    private static UsageDetails? ReportedWith(Exception error)
+    {
+        for (var ex = error; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Errors.MaiServiceException { Usage: { } usage })
+            {
+                return usage;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The attempt's usage: what the service reported when it is valid, else an estimate (marked, with the reason).</summary>

@@ -1,6 +1,6 @@
 namespace Mai.Client.Accounting;
 
-/// <summary>The per-token price of one model: what a million input, cached input and output tokens cost, where that figure comes from and when it was read.</summary>
+/// <summary>The per-token price of one model: what a million input, cached input, cache-write input and output tokens cost, where that figure comes from and when it was read.</summary>
 /// <remarks>Bindable from JSON (<see cref="PriceTable.FromJson(string)"/>) and from <c>IConfiguration</c>; a <see cref="PriceTable"/> copies it when built.</remarks>
 public sealed class ModelPrice
 {
@@ -10,6 +10,11 @@ public sealed class ModelPrice
     /// <summary>Gets or sets the price of one million cached input tokens.</summary>
     /// <value>The default is <see langword="null"/>: no cached price is known, so an attempt with cached tokens has an unknown (<see langword="null"/>) cost.</value>
     public decimal? CachedInputPerMillion { get; set; }
+
+    /// <summary>Gets or sets the price of one million input tokens written to the prompt cache (Claude's <c>cache_creation_input_tokens</c>,
+    /// dearer than plain input: 1.25× for the default 5-minute cache).</summary>
+    /// <value>The default is <see langword="null"/>: no cache-write price is known, so an attempt with cache writes has an unknown (<see langword="null"/>) cost.</value>
+    public decimal? CacheWriteInputPerMillion { get; set; }
 
     /// <summary>Gets or sets the price of one million output (completion) tokens, reasoning tokens included.</summary>
     public decimal OutputPerMillion { get; set; }
@@ -31,6 +36,7 @@ public sealed class ModelPrice
     {
         InputPerMillion = InputPerMillion,
         CachedInputPerMillion = CachedInputPerMillion,
+        CacheWriteInputPerMillion = CacheWriteInputPerMillion,
         OutputPerMillion = OutputPerMillion,
         Currency = Currency,
         AsOf = AsOf,

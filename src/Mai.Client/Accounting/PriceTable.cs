@@ -8,8 +8,9 @@ namespace Mai.Client.Accounting;
 /// A model without a price has an unknown cost (<see langword="null"/>), never 0.
 /// </summary>
 /// <remarks>
-/// <para>Cost of one attempt = (input − cached) × input price + cached × cached price + output × output price, per million tokens,
-/// computed in <see cref="decimal"/>. Reasoning tokens are inside output and priced as output.</para>
+/// <para>Cost of one attempt = (input − cached − cache writes) × input price + cached × cached price + cache writes × cache-write price
+/// + output × output price, per million tokens, computed in <see cref="decimal"/>. Reasoning tokens are inside output and priced as output;
+/// cached (read) and cache-write tokens are inside input and priced at their own rates (an unknown rate makes the cost unknown).</para>
 /// <para>A table holds a single currency (<see cref="Currency"/>), so totals and cost budgets never add different currencies.
 /// The table is immutable and thread-safe; it copies the options it was built from.</para>
 /// </remarks>
@@ -139,7 +140,7 @@ public sealed class PriceTable
     /// <summary>Computes the cost of <paramref name="usage"/> at <paramref name="price"/>.</summary>
     /// <param name="usage">The usage of one attempt.</param>
     /// <param name="price">The price.</param>
-    /// <returns>The cost, or <see langword="null"/> when there are cached tokens and no cached price.</returns>
+    /// <returns>The cost, or <see langword="null"/> when there are cached tokens and no cached price, or cache writes and no cache-write price.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public static decimal? ComputeCost(MaiUsage usage, ModelPrice price)
     {
@@ -151,9 +152,16 @@ public sealed class PriceTable
             return null;
         }
 
-        var uncached = usage.InputTokenCount - cached;
+        var writes = Math.Clamp(usage.CacheWriteInputTokenCount, 0, Math.Max(usage.InputTokenCount - cached, 0));
+        if (writes > 0 && price.CacheWriteInputPerMillion is null)
+        {
+            return null;
+        }
+
+        var uncached = usage.InputTokenCount - cached - writes;
         var sum = (uncached * price.InputPerMillion)
             + (cached * (price.CachedInputPerMillion ?? 0m))
+            + (writes * (price.CacheWriteInputPerMillion ?? 0m))
             + (usage.OutputTokenCount * price.OutputPerMillion);
         return sum / 1_000_000m;
     }
@@ -199,6 +207,11 @@ public sealed class PriceTable
         if (price.CachedInputPerMillion is { } cachedPrice)
         {
             CheckNotNegative(id, nameof(ModelPrice.CachedInputPerMillion), cachedPrice, paramName);
+        }
+
+        if (price.CacheWriteInputPerMillion is { } writePrice)
+        {
+            CheckNotNegative(id, nameof(ModelPrice.CacheWriteInputPerMillion), writePrice, paramName);
         }
 
         if (string.IsNullOrWhiteSpace(price.Currency))

@@ -15,7 +15,8 @@ namespace Mai.Client.Errors;
 /// <param name="ServiceStatus">The status the failure amounts to: the HTTP status, or for an error event inside a 200 stream the status it names (<c>429</c> for <c>rate_limit_exceeded</c>, <c>503</c> for <c>overloaded</c>).</param>
 /// <param name="ErrorCode">The service's error code (<c>error.code</c> or <c>x-ms-error-code</c>), if any.</param>
 /// <param name="RetryAfter">The wait the service asked for, by <see cref="RetryAfterReader"/>'s rule, if any.</param>
-internal readonly record struct FailureFacts(int? Status, bool NeverReachedService, int? ServiceStatus, string? ErrorCode, TimeSpan? RetryAfter)
+/// <param name="ShouldRetry">The service's explicit verdict (<c>x-should-retry</c>, sent by the Messages API), if any.</param>
+internal readonly record struct FailureFacts(int? Status, bool NeverReachedService, int? ServiceStatus, string? ErrorCode, TimeSpan? RetryAfter, bool? ShouldRetry = null)
 {
     /// <summary>Reads the facts of <paramref name="exception"/>; <paramref name="time"/> measures an HTTP-date wait on a response without a <c>Date</c> header.</summary>
     public static FailureFacts Read(Exception exception, TimeProvider time)
@@ -36,10 +37,11 @@ internal readonly record struct FailureFacts(int? Status, bool NeverReachedServi
             switch (ex)
             {
                 case MaiServiceException mse:
-                    return new(mse.Status, never, InBandStatus(mse) ?? mse.Status, mse.ErrorCode, mse.RetryAfter);
+                    return new(mse.Status, never, InBandStatus(mse) ?? mse.Status, mse.ErrorCode, mse.RetryAfter, mse.ShouldRetry);
                 case RequestFailedException rfe:
+                    var raw = rfe.GetRawResponse();
                     return new(rfe.Status, never, rfe.Status, rfe.ErrorCode,
-                        rfe.GetRawResponse() is { } r ? RetryAfterReader.Read(r.Headers, time) : null);
+                        raw is null ? null : RetryAfterReader.Read(raw.Headers, time), raw is null ? null : ServiceErrorReader.ShouldRetry(raw));
                 case ClientResultException cre:
                     return new(cre.Status, never, cre.Status, null,
                         cre.GetRawResponse() is { } pr ? RetryAfterReader.GetServerWait(name => pr.Headers.TryGetValue(name, out var v) ? v : null, time) : null);

@@ -25,6 +25,7 @@ public class MaiServiceException : RequestFailedException
         Usage = details.Usage;
         ErrorType = details.Type;
         ReportedStatus = details.Status;
+        ShouldRetry = details.ShouldRetry;
     }
 
     /// <summary>Gets the message: status, error code, the service's message and the request id, with secrets removed.</summary>
@@ -44,12 +45,15 @@ public class MaiServiceException : RequestFailedException
 
     /// <summary>Gets the usage the service reported with a response that could not be used (for example a 200 without a usable choice,
     /// or a stream stopped by the content filter), so that it can still be metered; <see langword="null"/> when it reported none.</summary>
-    public Microsoft.Extensions.AI.UsageDetails? Usage { get; }
+    public Microsoft.Extensions.AI.UsageDetails? Usage { get; internal set; }
     /// <summary>Gets the error object's <c>type</c>, if any (read by <see cref="FailureFacts"/>).</summary>
     internal string? ErrorType { get; }
 
     /// <summary>Gets the status number inside the error object, if any (an error event inside a 200 stream may name one).</summary>
     internal int? ReportedStatus { get; }
+
+    /// <summary>Gets the service's explicit retry verdict (<c>x-should-retry</c>), if it sent one.</summary>
+    internal bool? ShouldRetry { get; }
 
     private sealed class FixedDetailsParser(string? code, string? message) : RequestFailedDetailsParser
     {

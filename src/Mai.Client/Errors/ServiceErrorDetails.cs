@@ -23,5 +23,8 @@ internal sealed class ServiceErrorDetails
 
     public TimeSpan? RetryAfter { get; set; }
 
+    /// <summary>Gets or sets what the <c>x-should-retry</c> header says (the Messages API's explicit verdict), if it was sent.</summary>
+    public bool? ShouldRetry { get; set; }
+
     public Microsoft.Extensions.AI.UsageDetails? Usage { get; set; }
 }

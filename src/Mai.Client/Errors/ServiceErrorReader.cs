@@ -13,13 +13,21 @@ internal static class ServiceErrorReader
     private const int MaxQuotedBodyChars = 500;
 
     /// <summary>Builds the exception for an HTTP error response whose body has been buffered.</summary>
-    public static MaiServiceException FromErrorResponse(Response response, SecretScrubber secrets)
+    /// <param name="response">The error response.</param>
+    /// <param name="secrets">The secrets to remove from everything quoted.</param>
+    /// <param name="typeIsCode">Whether the error object's <c>type</c> is its code (the Messages API: <c>{"type":"error","error":{"type":"overloaded_error",…}}</c>).</param>
+    public static MaiServiceException FromErrorResponse(Response response, SecretScrubber secrets, bool typeIsCode = false)
     {
         var details = new ServiceErrorDetails();
         var body = response.Content.ToMemory();
         if (!TryReadErrorJson(body.Span, details) && body.Length > 0)
         {
             details.Message = Quote(body.Span);
+        }
+
+        if (typeIsCode)
+        {
+            details.Code ??= details.Type;
         }
 
         FillFromHeaders(response, details);
@@ -31,12 +39,22 @@ internal static class ServiceErrorReader
     }
 
     /// <summary>Builds the exception for a <c>data: {"error": …}</c> event inside a 200 stream.</summary>
-    public static MaiServiceException FromStreamErrorEvent(Response response, ReadOnlySpan<byte> eventJson, SecretScrubber secrets)
+    /// <param name="response">The streaming response.</param>
+    /// <param name="eventJson">The error event's data.</param>
+    /// <param name="secrets">The secrets to remove from everything quoted.</param>
+    /// <param name="usage">The usage the service reported before the error, so that the failed attempt is still metered.</param>
+    /// <param name="typeIsCode">Whether the error object's <c>type</c> is its code (the Messages API).</param>
+    public static MaiServiceException FromStreamErrorEvent(Response response, ReadOnlySpan<byte> eventJson, SecretScrubber secrets, UsageDetails? usage = null, bool typeIsCode = false)
     {
-        var details = new ServiceErrorDetails();
+        var details = new ServiceErrorDetails { Usage = usage };
         if (!TryReadErrorJson(eventJson, details))
         {
             details.Message = Quote(eventJson);
+        }
+
+        if (typeIsCode)
+        {
+            details.Code ??= details.Type;
         }
 
         FillFromHeaders(response, details);
@@ -141,6 +159,11 @@ internal static class ServiceErrorReader
                     reader.Read();
                     details.Code ??= ScalarText(ref reader, json);
                 }
+                else if (reader.ValueTextEquals("request_id"u8))
+                {
+                    reader.Read();
+                    details.RequestId ??= ScalarText(ref reader, json); // the Messages API puts it beside the error object
+                }
                 else
                 {
                     reader.Read();
@@ -162,6 +185,7 @@ internal static class ServiceErrorReader
         details.Param = secrets.ScrubOrNull(details.Param);
         details.Code = secrets.ScrubOrNull(details.Code);
         details.InnerErrorCode = secrets.ScrubOrNull(details.InnerErrorCode);
+        details.RequestId = secrets.ScrubOrNull(details.RequestId);
         details.Type = secrets.ScrubOrNull(details.Type);
     }
 
@@ -383,10 +407,19 @@ internal static class ServiceErrorReader
             details.Code = headerCode;
         }
 
-        details.RequestId = Header(response, "x-request-id") ?? Header(response, "apim-request-id") ?? Header(response, "x-ms-client-request-id")
-            ?? (string.IsNullOrEmpty(response.ClientRequestId) ? null : response.ClientRequestId);
+        details.RequestId = details.RequestId ?? Header(response, "x-request-id") ?? Header(response, "request-id") ?? Header(response, "apim-request-id")
+            ?? Header(response, "x-ms-client-request-id") ?? (string.IsNullOrEmpty(response.ClientRequestId) ? null : response.ClientRequestId);
         details.RetryAfter = RetryAfterReader.Read(response.Headers, TimeProvider.System);
+        details.ShouldRetry = ShouldRetry(response);
     }
+
+    /// <summary>Reads <c>x-should-retry</c> (<c>true</c> or <c>false</c>, as Anthropic's API sends it); anything else is no verdict.</summary>
+    internal static bool? ShouldRetry(Response response) => Header(response, "x-should-retry") switch
+    {
+        { } v when v.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) => true,
+        { } v when v.Trim().Equals("false", StringComparison.OrdinalIgnoreCase) => false,
+        _ => null,
+    };
 
     private static string? Header(Response response, string name) =>
         response.Headers.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;

@@ -78,7 +78,8 @@ public sealed partial class MaiResilienceOptions
     public TimeSpan IdleTimeout { get; set; } = ResilienceDefaults.IdleTimeout;
 
     /// <summary>Gets the HTTP statuses that are retried. 400, 401, 403, 404 and 422 are permanent and may not be added.</summary>
-    /// <value>The default is 408, 429, 500, 502, 503 and 504.</value>
+    /// <value>The default is 408, 429, 500, 502, 503, 504 and 529 (Anthropic's <c>overloaded_error</c>). A response carrying <c>x-should-retry</c>
+    /// (the Messages API) overrides the list: <c>false</c> is never retried, <c>true</c> is retried unless the status is a permanent one.</value>
     public ISet<int> RetryableStatusCodes { get; private set; } = new HashSet<int>(ResilienceDefaults.RetryableStatusCodes());
 
     /// <summary>Gets or sets the ratio of transient failures within <see cref="CircuitBreakerSamplingDuration"/> that opens a deployment's circuit.</summary>

@@ -28,7 +28,7 @@ internal static class ResilienceDefaults
     public static readonly TimeSpan LongestDelay = TimeSpan.FromDays(1);
 
     /// <summary>The statuses retried by default: request timeout, throttling and the transient 5xx.</summary>
-    public static int[] RetryableStatusCodes() => [408, 429, 500, 502, 503, 504];
+    public static int[] RetryableStatusCodes() => [408, 429, 500, 502, 503, 504, 529]; // 529: Anthropic's overloaded_error
 
     /// <summary>Statuses that are never retried, whatever the allow-list says (permanent failures).</summary>
     public static readonly int[] NeverRetriedStatusCodes = [400, 401, 403, 404, 422];

@@ -50,9 +50,17 @@ internal static class TransientFailureClassifier
             }
 
             var reason = string.IsNullOrEmpty(facts.ErrorCode) ? $"http_{status}" : facts.ErrorCode;
-            return retryableStatusCodes.Contains(facts.ServiceStatus ?? status)
-                ? new(true, status, reason, facts.RetryAfter)
-                : new(false, status, reason, null);
+            var serviceStatus = facts.ServiceStatus ?? status;
+
+            // The Messages API says outright whether to retry (x-should-retry); its "false" always wins, its "true" never
+            // overrides a status that cannot succeed on a retry (400, 401, 403, 404, 422).
+            var retry = facts.ShouldRetry switch
+            {
+                false => false,
+                true => Array.IndexOf(ResilienceDefaults.NeverRetriedStatusCodes, serviceStatus) < 0,
+                null => retryableStatusCodes.Contains(serviceStatus),
+            };
+            return retry ? new(true, status, reason, facts.RetryAfter) : new(false, status, reason, null);
         }
 
         switch (exception)

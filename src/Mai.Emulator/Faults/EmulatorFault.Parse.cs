@@ -13,7 +13,8 @@ public sealed partial class EmulatorFault
     /// <c>x-ms-retry-after-ms=&lt;ms&gt;</c> (default <c>retry-after=1</c>); any other status <c>400</c>–<c>599</c>;
     /// <c>reset</c>; <c>cut;after=&lt;n&gt;</c>; <c>truncate;after=&lt;n&gt;</c> (default n = 1);
     /// <c>stall[;after=&lt;n&gt;][;ms=&lt;ms&gt;]</c> (no <c>after</c>: before the first byte; no <c>ms</c>: until the client disconnects);
-    /// <c>malformed[;after=&lt;n&gt;]</c>; <c>content-filter</c>; <c>context-length</c>.
+    /// <c>malformed[;after=&lt;n&gt;]</c>; <c>content-filter</c>; <c>context-length</c>; <c>stream-error[;after=&lt;n&gt;]</c> (default n = 1).
+    /// On the Messages API, <c>529</c> is <c>overloaded_error</c> and <c>content-filter</c> is a 200 with <c>stop_reason: "refusal"</c>.
     /// </param>
     /// <returns>The fault.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
@@ -51,6 +52,7 @@ public sealed partial class EmulatorFault
             "MALFORMED" => MalformedJson(Int(args, "after")),
             "CONTENT-FILTER" => ContentFilter(),
             "CONTEXT-LENGTH" => ContextLengthExceeded(),
+            "STREAM-ERROR" => StreamError(Int(args, "after") ?? 1),
             _ when int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var status) && status is >= 400 and <= 599 => HttpError(status),
             _ => throw new FormatException($"Unknown fault '{parts[0]}'."),
         };

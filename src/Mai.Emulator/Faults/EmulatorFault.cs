@@ -132,6 +132,16 @@ public sealed partial class EmulatorFault
     /// <returns>The fault.</returns>
     public static EmulatorFault ContextLengthExceeded() => new(EmulatorFaultKind.ContextLengthExceeded) { StatusCode = 400 };
 
+    /// <summary>Creates an error event inside a 200 stream after <paramref name="afterChunks"/> events (Messages API: <c>event: error</c> with <c>overloaded_error</c>; chat completions: <c>data: {"error": …}</c>), then the response ends. Non-streaming requests get 529 (Messages API) or 500.</summary>
+    /// <param name="afterChunks">The events written before the error event.</param>
+    /// <returns>The fault.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterChunks"/> is negative.</exception>
+    public static EmulatorFault StreamError(int afterChunks)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterChunks);
+        return new(EmulatorFaultKind.StreamError) { AfterChunks = afterChunks };
+    }
+
     /// <summary>Returns the fault in the <c>x-mai-fault</c> header grammar, e.g. <c>429;retry-after-ms=1500</c> or <c>cut;after=3</c>.</summary>
     /// <returns>Text that <see cref="Parse"/> turns back into an equivalent fault.</returns>
     public override string ToString()
@@ -177,6 +187,8 @@ public sealed partial class EmulatorFault
                 return AfterChunks is { } m ? string.Create(inv, $"malformed;after={m}") : "malformed";
             case EmulatorFaultKind.ContentFilter:
                 return "content-filter";
+            case EmulatorFaultKind.StreamError:
+                return string.Create(inv, $"stream-error;after={AfterChunks}");
             default:
                 return "context-length";
         }

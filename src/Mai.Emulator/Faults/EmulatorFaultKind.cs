@@ -32,4 +32,8 @@ public enum EmulatorFaultKind
 
     /// <summary>400 <c>context_length_exceeded</c> with the real OpenAI message.</summary>
     ContextLengthExceeded,
+
+    /// <summary>An error event inside a 200 stream after a number of chunks, then the end of the response: <c>event: error</c> with
+    /// <c>overloaded_error</c> on the Messages API, <c>data: {"error": …}</c> on chat completions.</summary>
+    StreamError,
 }

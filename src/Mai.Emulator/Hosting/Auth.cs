@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Mai.Emulator;
 
-/// <summary>Key check: <c>api-key</c> or <c>Authorization: Bearer</c> must equal the configured key; the 401 body matches the route's provider.</summary>
+/// <summary>Key check: <c>api-key</c>, <c>x-api-key</c> (Anthropic's clients) or <c>Authorization: Bearer</c> must equal the configured key; the 401 body matches the route's provider.</summary>
 internal static class Auth
 {
     public static bool Check(EmulatorState state, HttpContext context, out string failureBody)
@@ -16,9 +16,10 @@ internal static class Auth
         }
 
         var apiKey = context.Request.Headers["api-key"].ToString();
+        var xApiKey = context.Request.Headers["x-api-key"].ToString();
         var authorization = context.Request.Headers.Authorization.ToString();
         var bearer = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : string.Empty;
-        if (Matches(apiKey, state.ApiKey) || Matches(bearer, state.ApiKey))
+        if (Matches(apiKey, state.ApiKey) || Matches(xApiKey, state.ApiKey) || Matches(bearer, state.ApiKey))
         {
             return true;
         }

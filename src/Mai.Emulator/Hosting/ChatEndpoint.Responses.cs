@@ -6,6 +6,9 @@ internal sealed partial class ChatEndpoint
 {
     private static readonly TimeSpan CutGrace = TimeSpan.FromMilliseconds(100);
 
+    private static readonly byte[] InBandError =
+        "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":\"server_error\"}}\n\n"u8.ToArray();
+
     private async Task WriteCompletionAsync(HttpContext context, CompletionPlan plan, EmulatorFault? fault, string id, long created, CancellationToken ct)
     {
         var body = CompletionJson.Build(plan, id, created);
@@ -56,7 +59,7 @@ internal sealed partial class ChatEndpoint
         var model = plan.Model;
         var hiddenTokens = model.Reasoning == ReasoningStyle.Hidden ? plan.ReasoningTokens : 0;
         // A stall without AfterChunks already happened before the first byte.
-        var faultPending = fault is { Kind: EmulatorFaultKind.CutStream or EmulatorFaultKind.TruncateStream or EmulatorFaultKind.MalformedJson }
+        var faultPending = fault is { Kind: EmulatorFaultKind.CutStream or EmulatorFaultKind.TruncateStream or EmulatorFaultKind.MalformedJson or EmulatorFaultKind.StreamError }
             or { Kind: EmulatorFaultKind.Stall, AfterChunks: not null };
         var faultAt = fault?.Kind == EmulatorFaultKind.MalformedJson ? fault.AfterChunks ?? 1 : fault?.AfterChunks ?? 0;
         var firstPaced = true;
@@ -73,6 +76,10 @@ internal sealed partial class ChatEndpoint
                         await AbortAfterGraceAsync(context, ct).ConfigureAwait(false);
                         return;
                     case EmulatorFaultKind.TruncateStream:
+                        return;
+                    case EmulatorFaultKind.StreamError:
+                        await response.Body.WriteAsync(InBandError, ct).ConfigureAwait(false);
+                        await response.Body.FlushAsync(ct).ConfigureAwait(false);
                         return;
                     case EmulatorFaultKind.Stall:
                         await StallAsync(fault, ct).ConfigureAwait(false);

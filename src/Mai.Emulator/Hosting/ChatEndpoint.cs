@@ -44,7 +44,13 @@ internal sealed partial class ChatEndpoint(EmulatorState state)
         }
 
         var requested = deployment ?? request.Model;
-        var model = state.FindModel(requested);
+        // No model at all: the endpoint's own model answers (a serverless Azure AI Inference endpoint serves one model).
+        var model = requested is null ? state.Models.FirstOrDefault(m => m.Api == EmulatedApi.ChatCompletions) : state.FindModel(requested);
+        if (model is { Api: not EmulatedApi.ChatCompletions })
+        {
+            model = null; // Claude is served on /anthropic/v1/messages only, as on Foundry
+        }
+
         if (model is null)
         {
             if (state.RejectUnknownModels)
@@ -60,7 +66,7 @@ internal sealed partial class ChatEndpoint(EmulatorState state)
                 return;
             }
 
-            model = state.Models[0];
+            model = state.Models.FirstOrDefault(m => m.Api == EmulatedApi.ChatCompletions) ?? state.Models[0];
         }
 
         EmulatorFault? fault;
@@ -93,7 +99,7 @@ internal sealed partial class ChatEndpoint(EmulatorState state)
             return;
         }
 
-        if (await ApplyEarlyFaultAsync(context, fault, ct).ConfigureAwait(false))
+        if (await ApplyEarlyFaultAsync(context, fault, request.Stream, ct).ConfigureAwait(false))
         {
             return;
         }
@@ -135,7 +141,7 @@ internal sealed partial class ChatEndpoint(EmulatorState state)
     }
 
     /// <summary>Faults that act before any successful byte: error statuses, reset, and a stall before the first byte.</summary>
-    private async Task<bool> ApplyEarlyFaultAsync(HttpContext context, EmulatorFault? fault, CancellationToken ct)
+    private async Task<bool> ApplyEarlyFaultAsync(HttpContext context, EmulatorFault? fault, bool stream, CancellationToken ct)
     {
         switch (fault?.Kind)
         {
@@ -145,6 +151,9 @@ internal sealed partial class ChatEndpoint(EmulatorState state)
                 return true;
             case EmulatorFaultKind.HttpError:
                 await EmulatorApp.WriteJsonAsync(context, fault.StatusCode, ErrorBodies.HttpError(fault.StatusCode)).ConfigureAwait(false);
+                return true;
+            case EmulatorFaultKind.StreamError when !stream:
+                await EmulatorApp.WriteJsonAsync(context, 500, ErrorBodies.HttpError(500)).ConfigureAwait(false);
                 return true;
             case EmulatorFaultKind.ContentFilter:
                 context.Response.Headers["x-ms-rai-invoked"] = "true";

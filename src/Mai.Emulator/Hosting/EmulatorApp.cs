@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mai.Emulator;
 
-/// <summary>Builds the Kestrel app: loopback only, quiet logging, the chat-completions and info routes, and the request log.</summary>
+/// <summary>Builds the Kestrel app: loopback only, quiet logging, the chat-completions, Messages API, model list and info routes, and the request log.</summary>
 internal static class EmulatorApp
 {
     private const string BodyItem = "mai.body";
@@ -41,6 +41,12 @@ internal static class EmulatorApp
 
         app.MapPost("/openai/deployments/{deployment}/chat/completions", context =>
             chat.HandleAsync(context, Body(context), Entry(context), (string?)context.Request.RouteValues["deployment"]));
+        var messages = new MessagesEndpoint(state);
+        app.MapPost("/anthropic/v1/messages", context => messages.HandleAsync(context, Body(context), Entry(context)));
+        app.MapPost("/v1/messages", context => messages.HandleAsync(context, Body(context), Entry(context)));
+        app.MapGet("/anthropic/v1/models", context => ModelList.WriteAnthropicAsync(state, context));
+        app.MapGet("/openai/v1/models", context => ModelList.WriteOpenAIAsync(state, context));
+        app.MapGet("/v1/models", context => ModelList.WriteOpenAIAsync(state, context));
         app.MapGet("/info", context => InfoAsync(state, context));
         app.MapGet("/models/info", context => InfoAsync(state, context));
         app.MapGet("/openai/deployments/{deployment}/info", context => WriteJsonAsync(context, 404, ErrorBodies.NotFound));
@@ -105,7 +111,7 @@ internal static class EmulatorApp
 
     private static string Redact(string name, string value)
     {
-        if (name.Equals("api-key", StringComparison.OrdinalIgnoreCase))
+        if (name.Equals("api-key", StringComparison.OrdinalIgnoreCase) || name.Equals("x-api-key", StringComparison.OrdinalIgnoreCase))
         {
             return "REDACTED";
         }

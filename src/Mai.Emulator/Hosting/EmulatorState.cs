@@ -25,6 +25,9 @@ internal sealed class EmulatorState : IDisposable
 
     public PromptCache? PromptCache { get; }
 
+    /// <summary>Anthropic-style explicit caching (<c>cache_control</c>); always on, since the request asks for it.</summary>
+    public AnthropicPromptCache AnthropicCache { get; } = new();
+
     public TimeProvider TimeProvider { get; }
 
     public EmulatorFaultScript Faults { get; } = new();

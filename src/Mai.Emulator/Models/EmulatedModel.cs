@@ -64,6 +64,14 @@ public sealed record EmulatedModel
     /// <value>The default is <see langword="false"/>.</value>
     public bool RejectStreamOptions { get; init; }
 
+    /// <summary>Gets the wire protocol the model is served on: chat completions, or Anthropic's Messages API under <c>/anthropic/v1/messages</c>.</summary>
+    /// <value>The default is <see cref="EmulatedApi.ChatCompletions"/>.</value>
+    public EmulatedApi Api { get; init; } = EmulatedApi.ChatCompletions;
+
+    /// <summary>Gets the default <c>max_tokens</c>-style output limit a Messages API model enforces: a request whose <c>max_tokens</c> exceeds it gets 400.</summary>
+    /// <value>The default is 64000.</value>
+    public int MaxOutputTokens { get; init; } = 64_000;
+
     /// <summary>Gets the default reasoning model: <c>&lt;think&gt;</c> tags in content, usage on the last chunk.</summary>
     public static EmulatedModel MaiThinking1 { get; } = new()
     {
@@ -112,8 +120,27 @@ public sealed record EmulatedModel
         ContextWindow = 32_000,
     };
 
-    /// <summary>Gets the models served when none are configured; the first, <see cref="MaiThinking1"/>, is the fallback for unknown names.</summary>
-    public static IReadOnlyList<EmulatedModel> Defaults { get; } = [MaiThinking1, DeepSeekR1, Gpt4o, O3Mini, MistralSmall];
+    /// <summary>Gets Claude Opus 4.6 on the Messages API: thinking blocks with signatures when <c>thinking</c> is asked for, word-sized deltas.</summary>
+    public static EmulatedModel ClaudeOpus46 { get; } = new()
+    {
+        Name = "claude-opus-4-6",
+        ProviderName = "Anthropic",
+        Api = EmulatedApi.AnthropicMessages,
+        Reasoning = ReasoningStyle.ReasoningContent,
+        ReasoningWords = 60,
+        Chunking = StreamChunking.Word, // Claude's deltas carry a few tokens each
+        ContextWindow = 200_000,
+        MaxOutputTokens = 128_000,
+    };
+
+    /// <summary>Gets Claude Sonnet 4.6 on the Messages API.</summary>
+    public static EmulatedModel ClaudeSonnet46 { get; } = ClaudeOpus46 with { Name = "claude-sonnet-4-6", MaxOutputTokens = 64_000 };
+
+    /// <summary>Gets Claude Haiku 4.5 on the Messages API: terser, faster.</summary>
+    public static EmulatedModel ClaudeHaiku45 { get; } = ClaudeOpus46 with { Name = "claude-haiku-4-5", AnswerWords = 40, ReasoningWords = 30, MaxOutputTokens = 64_000 };
+
+    /// <summary>Gets the models served when none are configured: five on chat completions (<see cref="MaiThinking1"/> first) and three Claude models on the Messages API.</summary>
+    public static IReadOnlyList<EmulatedModel> Defaults { get; } = [MaiThinking1, DeepSeekR1, Gpt4o, O3Mini, MistralSmall, ClaudeOpus46, ClaudeSonnet46, ClaudeHaiku45];
 
     internal void Validate()
     {
@@ -132,6 +159,8 @@ public sealed record EmulatedModel
         Check(Enum.IsDefined(StreamUsage), nameof(StreamUsage), StreamUsage);
         Check(Enum.IsDefined(Chunking), nameof(Chunking), Chunking);
         Check(Enum.IsDefined(ToolCalls), nameof(ToolCalls), ToolCalls);
+        Check(Enum.IsDefined(Api), nameof(Api), Api);
+        Check(MaxOutputTokens >= 1, nameof(MaxOutputTokens), MaxOutputTokens);
     }
 
     private void Check(bool ok, string property, object value)

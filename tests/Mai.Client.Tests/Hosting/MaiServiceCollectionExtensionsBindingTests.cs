@@ -157,7 +157,7 @@ public class MaiServiceCollectionExtensionsBindingTests
     {
         var resilience = BoundOptions(Pairs(("Mai:Endpoint", "https://a.services.ai.azure.com/models"), ("Mai:ApiKey", SecretKey)).GetSection("Mai")).Resilience;
 
-        Assert.Equal([408, 429, 500, 502, 503, 504], resilience.RetryableStatusCodes.Order());
+        Assert.Equal([408, 429, 500, 502, 503, 504, 529], resilience.RetryableStatusCodes.Order());
         Assert.Equal(3, resilience.MaxRetries);
         Assert.Equal(TimeSpan.FromMilliseconds(800), resilience.BaseDelay);
     }

@@ -14,7 +14,7 @@ namespace Mai.Client.Tests.Integration;
 /// </summary>
 public class TransportConformanceTests
 {
-    private static readonly string[] Models = [.. EmulatedModel.Defaults.Select(m => m.Name)];
+    private static readonly string[] Models = [.. EmulatedModel.Defaults.Where(m => m.Api == EmulatedApi.ChatCompletions).Select(m => m.Name)];
 
     private static readonly AIFunction Weather = AIFunctionFactory.Create(
         (string city, string unit) => $"sunny in {city}", "get_weather", "Gets the current weather for a city.");

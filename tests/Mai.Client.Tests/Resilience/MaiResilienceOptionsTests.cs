@@ -19,7 +19,7 @@ public class MaiResilienceOptionsTests
         Assert.Equal(TimeSpan.FromMinutes(5), o.AttemptTimeout);
         Assert.Equal(TimeSpan.FromMinutes(2), o.FirstUpdateTimeout);
         Assert.Equal(TimeSpan.FromMinutes(2), o.IdleTimeout);
-        Assert.Equal(new[] { 408, 429, 500, 502, 503, 504 }, o.RetryableStatusCodes.Order());
+        Assert.Equal(new[] { 408, 429, 500, 502, 503, 504, 529 }, o.RetryableStatusCodes.Order());
         Assert.Equal(0.5, o.CircuitBreakerFailureRatio);
         Assert.Equal(10, o.CircuitBreakerMinimumThroughput);
         Assert.Equal(TimeSpan.FromSeconds(60), o.CircuitBreakerSamplingDuration);

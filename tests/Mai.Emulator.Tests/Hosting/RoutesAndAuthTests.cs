@@ -10,14 +10,15 @@ public sealed class RoutesAndAuthTests
     private const string AzureDenied = """{"error":{"code":"401","message":"Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."}}""";
 
     [Fact]
-    public async Task StartAsync_Defaults_LoopbackEndpointKeyAndFiveModels()
+    public async Task StartAsync_Defaults_LoopbackEndpointKeyAndEightModels()
     {
         await using var emu = await MaiEmulator.StartAsync(cancellationToken: Clients.Deadline());
 
         Assert.Equal("127.0.0.1", emu.Endpoint.Host);
         Assert.NotEqual(0, emu.Endpoint.Port);
         Assert.Equal("mai-emulator-key", emu.ApiKey);
-        Assert.Equal(["MAI-Thinking-1", "DeepSeek-R1", "gpt-4o", "o3-mini", "Mistral-small"], emu.Models.Select(m => m.Name));
+        Assert.Equal(["MAI-Thinking-1", "DeepSeek-R1", "gpt-4o", "o3-mini", "Mistral-small", "claude-opus-4-6", "claude-sonnet-4-6", "claude-haiku-4-5"], emu.Models.Select(m => m.Name));
+        Assert.Equal(emu.Models.Select(m => m.Name), emu.ModelNames);
     }
 
     [Theory]
@@ -49,7 +50,7 @@ public sealed class RoutesAndAuthTests
     [Fact]
     public async Task UnknownModel_OpenList_FallsBackToFirstModel()
     {
-        await using var emu = await MaiEmulator.StartAsync(cancellationToken: Clients.Deadline());
+        await using var emu = await MaiEmulator.StartAsync(new MaiEmulatorOptions { RejectUnknownModels = false }, Clients.Deadline());
 
         var (_, json) = await Raw.PostJsonAsync(emu, Raw.Body("no-such-model", "hi"));
 

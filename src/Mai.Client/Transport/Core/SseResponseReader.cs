@@ -158,8 +158,19 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
     }
 
     /// <summary>Returns <paramref name="usage"/>; the next read throws <paramref name="error"/>.</summary>
+    /// <remarks>
+    /// Before any update reached the layers above (the Messages API reports input tokens in its first event), the usage rides
+    /// on the service exception instead: a usage-only update would be the stream's first, and would stop the retry a
+    /// failure before the first update deserves.
+    /// </remarks>
     private ChatResponseUpdate? DeliverThenFail(ChatResponseUpdate usage, Exception error)
     {
+        if (_first && error is MaiServiceException { Usage: null } service && usage.Contents.OfType<UsageContent>().FirstOrDefault() is { } reported)
+        {
+            service.Usage = reported.Details;
+            throw service;
+        }
+
         _finished = true;
         _pendingError = ExceptionDispatchInfo.Capture(error);
         return Stamp(usage);
