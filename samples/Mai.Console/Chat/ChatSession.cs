@@ -119,7 +119,7 @@ internal sealed class ChatSession(CliEnvironment environment, ClientFactory fact
         var options = new ChatOptions { MaxOutputTokens = settings.MaxTokens };
         try
         {
-            var result = await StreamRenderer.RenderAsync(_client!.StreamAsync(_history, options, cancellationToken), _console, cancellationToken).ConfigureAwait(false);
+            var result = await StreamRenderer.RenderAsync(_client!.StreamAsync(_history, options, cancellationToken), _console, _console, cancellationToken).ConfigureAwait(false);
             _usage.Add(result);
             _history.Add(new ChatMessage(ChatRole.Assistant, result.Answer));
             _console.WriteLine();

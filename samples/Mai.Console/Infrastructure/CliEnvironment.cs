@@ -48,11 +48,26 @@ internal sealed class CliEnvironment
     /// every client, below the command-line flags. Empty by default, so tests see only what they set.</summary>
     public IConfiguration Configuration { get; init; } = new ConfigurationBuilder().Build();
 
+    /// <summary>Gets or sets whether stderr is a terminal (then a live status shows while the model thinks).</summary>
+    public bool InteractiveError { get; init; }
+
+    /// <summary>A copy of this environment reading its input from <paramref name="input"/> (a prompt already read from a pipe).</summary>
+    public CliEnvironment WithInput(TextReader input) => new(Output, Error, GetEnvironmentVariable, TimeProvider, input)
+    {
+        Interactive = Interactive,
+        InteractiveInput = false,
+        InteractiveError = InteractiveError,
+        DataDirectory = DataDirectory,
+        EmulatorModels = EmulatorModels,
+        Configuration = Configuration,
+    };
+
     public static CliEnvironment FromProcess(IConfiguration configuration) => new(System.Console.Out, System.Console.Error, Environment.GetEnvironmentVariable, input: System.Console.In)
     {
         Configuration = configuration,
         Interactive = !System.Console.IsOutputRedirected,
         InteractiveInput = !System.Console.IsInputRedirected,
+        InteractiveError = !System.Console.IsErrorRedirected,
         DataDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "mai"),
         EmulatorModels = ConsoleEmulatorModels.Paced,
     };
