@@ -50,6 +50,8 @@ internal static class MaiCli
             environment = environment.WithInput(new StringReader(piped));
         }
 
+        // `-` as the prompt reads it from stdin; Spectre takes a lone `-` for a nameless option, so it is spelt --stdin inside.
+        args = [.. args.Select(a => a == "-" ? "--stdin" : a)];
         if (ArgumentChecker.Check(args) is { } error)
         {
             await environment.Error.WriteLineAsync($"mai: error: {error}").ConfigureAwait(false);

@@ -34,7 +34,7 @@ internal sealed class AskCommand(CliEnvironment environment) : AsyncCommand<AskS
                 return Finish(result, settings);
             }
 
-            var answer = CreateConsole();
+            var answer = CliConsole.ForAnswer(environment);
             var side = environment.Interactive ? answer : CliConsole.ForError(environment);
             var reasoning = settings.HideReasoning || (!environment.Interactive && !settings.ShowReasoning) ? null : side;
             using (_status = ThinkingStatus.Start(environment, factory.Resolve(settings, model: null).Model ?? "the model"))
@@ -157,23 +157,5 @@ internal sealed class AskCommand(CliEnvironment environment) : AsyncCommand<AskS
         }
 
         answer.WriteLine(result.Answer);
-    }
-
-    private IAnsiConsole CreateConsole()
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(environment.Output),
-            Ansi = environment.Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = environment.Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        if (!environment.Interactive)
-        {
-            // Redirected output: never wrap lines at an imagined terminal width.
-            console.Profile.Width = 10_000;
-        }
-
-        return console;
     }
 }

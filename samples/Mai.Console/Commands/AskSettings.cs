@@ -11,6 +11,10 @@ internal sealed class AskSettings : ConnectionSettings
     [Description("The prompt to send; '-' reads it from stdin. Text piped on stdin comes first, then -f FILE, then this argument.")]
     public string? Prompt { get; init; }
 
+    [CommandOption("--stdin")]
+    [Description("Read the prompt from stdin even at a terminal (end it with Ctrl-D); the same as '-' for the prompt.")]
+    public bool Stdin { get; init; }
+
     [CommandOption("-f|--file <FILE>")]
     [Description("Read the prompt (or the part of it before the argument) from FILE.")]
     public string? File { get; init; }

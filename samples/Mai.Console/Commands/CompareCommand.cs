@@ -49,8 +49,17 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
             var report = CompareReport.Build(targets, calls, source, prompts.Count, settings.Runs, settings.Concurrency,
                 environment.TimeProvider.GetElapsedTime(start), environment.TimeProvider.GetUtcNow(), judge, judgeEmulated);
 
-            var console = CliConsole.ForOutput(environment);
-            console.Write(CompareTable.Build(report));
+            // With --json stdout carries the report alone; the notes go to stderr.
+            var console = settings.Json ? CliConsole.ForError(environment) : CliConsole.ForOutput(environment);
+            if (settings.Json)
+            {
+                await environment.Output.WriteLineAsync(JsonReportWriter.Write(report)).ConfigureAwait(false);
+            }
+            else
+            {
+                console.Write(CompareTable.Build(report));
+            }
+
             if (report.AnyEmulated)
             {
                 console.WriteLine("(emulated) = served by the embedded Mai emulator: latency, text and pass rates are synthetic.");

@@ -160,9 +160,11 @@ internal static class ArgumentChecker
 
         var elsewhere = Commands.Where(c => c.Key != command && OptionsOf(c.Value).ContainsKey(name)).Select(c => "mai " + c.Key).ToList();
         return elsewhere.Count > 0
-            ? $"unknown option '{name}' for {display}; it is an option of {string.Join(" and ", elsewhere)}."
+            ? $"unknown option '{name}' for {display}; it is an option of {JoinAnd(elsewhere)}."
             : $"unknown option '{name}'; {display} --help lists the options.";
     }
+
+    private static string JoinAnd(List<string> items) => items.Count == 1 ? items[0] : string.Join(", ", items[..^1]) + " and " + items[^1];
 
     private static string? CheckValue(OptionInfo option, string value)
     {

@@ -51,12 +51,17 @@ internal sealed class CliEnvironment
     /// <summary>Gets or sets whether stderr is a terminal (then a live status shows while the model thinks).</summary>
     public bool InteractiveError { get; init; }
 
+    /// <summary>Gets or sets the terminal width in columns; <see langword="null"/> detects it (a real terminal). Tests and
+    /// <c>COLUMNS</c> set it.</summary>
+    public int? Width { get; init; }
+
     /// <summary>A copy of this environment reading its input from <paramref name="input"/> (a prompt already read from a pipe).</summary>
     public CliEnvironment WithInput(TextReader input) => new(Output, Error, GetEnvironmentVariable, TimeProvider, input)
     {
         Interactive = Interactive,
         InteractiveInput = false,
         InteractiveError = InteractiveError,
+        Width = Width,
         DataDirectory = DataDirectory,
         EmulatorModels = EmulatorModels,
         Configuration = Configuration,
@@ -68,6 +73,7 @@ internal sealed class CliEnvironment
         Interactive = !System.Console.IsOutputRedirected,
         InteractiveInput = !System.Console.IsInputRedirected,
         InteractiveError = !System.Console.IsErrorRedirected,
+        Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : null,
         DataDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "mai"),
         EmulatorModels = ConsoleEmulatorModels.Paced,
     };

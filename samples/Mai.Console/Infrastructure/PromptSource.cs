@@ -12,7 +12,7 @@ internal static class PromptSource
     public static async Task<string> ReadAsync(AskSettings settings, CliEnvironment environment, CancellationToken cancellationToken)
     {
         var parts = new List<string>();
-        if (settings.Prompt == "-" || !environment.InteractiveInput)
+        if (settings.Stdin || !environment.InteractiveInput)
         {
             var piped = await environment.Input.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrWhiteSpace(piped))
@@ -35,7 +35,7 @@ internal static class PromptSource
             }
         }
 
-        if (settings.Prompt is { } prompt && prompt != "-" && !string.IsNullOrWhiteSpace(prompt))
+        if (settings.Prompt is { } prompt && !string.IsNullOrWhiteSpace(prompt))
         {
             parts.Add(prompt);
         }

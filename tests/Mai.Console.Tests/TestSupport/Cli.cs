@@ -10,7 +10,11 @@ internal static class Cli
         Dictionary<string, string?>? environment = null,
         string? input = null,
         TimeProvider? time = null,
-        Dictionary<string, string?>? configuration = null)
+        Dictionary<string, string?>? configuration = null,
+        bool stdoutIsTerminal = false,
+        bool stderrIsTerminal = false,
+        bool stdinIsTerminal = false,
+        int? width = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -19,12 +23,26 @@ internal static class Cli
         var cli = new CliEnvironment(stdout, stderr, name => env.GetValueOrDefault(name), time, stdin)
         {
             Configuration = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(new Microsoft.Extensions.Configuration.ConfigurationBuilder(), configuration ?? []).Build(),
+            Interactive = stdoutIsTerminal,
+            InteractiveError = stderrIsTerminal,
+            InteractiveInput = stdinIsTerminal,
+            Width = width ?? (stdoutIsTerminal ? 1_000 : null),
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         var code = await MaiCli.RunAsync(args, cli, timeout.Token);
-        return (code, stdout.ToString(), stderr.ToString());
+        // A terminal shows text, not its colour codes: tests read what a person sees.
+        return (code, Terminal.Strip(stdout.ToString()), Terminal.Strip(stderr.ToString()));
     }
+}
+
+/// <summary>What a terminal shows of console output: the text without ANSI colour codes.</summary>
+internal static partial class Terminal
+{
+    public static string Strip(string text) => Ansi().Replace(text, string.Empty);
+
+    [System.Text.RegularExpressions.GeneratedRegex("\u001b\\[[0-9;]*m")]
+    private static partial System.Text.RegularExpressions.Regex Ansi();
 }
 
 /// <summary>A temporary folder deleted after the test.</summary>
