@@ -94,16 +94,8 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
         }
     }
 
-    private async Task<ModelConnection> ConnectAsync(ClientFactory factory, CompareSettings settings, string model, CancellationToken cancellationToken)
-    {
-        var connection = await factory.ConnectAsync(settings, model, cancellationToken).ConfigureAwait(false);
-        if (connection.IsEmulated && !environment.EmulatorModels.Any(m => m.Name.Equals(model, StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new ArgumentException($"'{model}' has no endpoint and the embedded emulator does not serve it (it serves {string.Join(", ", environment.EmulatorModels.Select(m => m.Name))}); set --endpoint, --model-endpoint {model}=URL or {ClientFactory.ModelsVariablePrefix}{model}__ENDPOINT.");
-        }
-
-        return connection;
-    }
+    private static Task<ModelConnection> ConnectAsync(ClientFactory factory, CompareSettings settings, string model, CancellationToken cancellationToken) =>
+        factory.ConnectAsync(settings, model, cancellationToken);
 
     private async Task<IReadOnlyList<CallMeasurement>> RunWithProgressAsync(
         CompareRunner runner, List<CompareTarget> targets, IReadOnlyList<PromptCase> prompts, CompareSettings settings, JudgeScorer? judge, CancellationToken cancellationToken)
