@@ -14,11 +14,16 @@ catch (ArgumentException ex)
     return MaiCli.UsageError;
 }
 
+// Ctrl+C goes to whoever claimed it (chat: the answer in progress, or the idle prompt), else it cancels the command (exit 130).
+var environment = CliEnvironment.FromProcess(configuration);
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
-    cancellation.Cancel();
+    if (!environment.Interrupts.Interrupt())
+    {
+        cancellation.Cancel();
+    }
 };
 
-return await MaiCli.RunAsync(args, CliEnvironment.FromProcess(configuration), cancellation.Token);
+return await MaiCli.RunAsync(args, environment, cancellation.Token);

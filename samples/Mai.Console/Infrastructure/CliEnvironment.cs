@@ -55,6 +55,9 @@ internal sealed class CliEnvironment
     /// <c>COLUMNS</c> set it.</summary>
     public int? Width { get; init; }
 
+    /// <summary>Gets where Ctrl+C goes (the process wires <c>Console.CancelKeyPress</c> to it).</summary>
+    public Interrupts Interrupts { get; init; } = new();
+
     /// <summary>A copy of this environment reading its input from <paramref name="input"/> (a prompt already read from a pipe).</summary>
     public CliEnvironment WithInput(TextReader input) => new(Output, Error, GetEnvironmentVariable, TimeProvider, input)
     {
@@ -62,6 +65,7 @@ internal sealed class CliEnvironment
         InteractiveInput = false,
         InteractiveError = InteractiveError,
         Width = Width,
+        Interrupts = Interrupts,
         DataDirectory = DataDirectory,
         EmulatorModels = EmulatorModels,
         Configuration = Configuration,

@@ -16,6 +16,9 @@ internal static class StreamRenderer
         await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             onUpdate?.Invoke(update.Kind);
+
+            // Ctrl+C stops the rendering at once, even when the rest of the stream is already buffered.
+            cancellationToken.ThrowIfCancellationRequested();
             switch (update.Kind)
             {
                 case MaiUpdateKind.Reasoning when reasoning is not null:

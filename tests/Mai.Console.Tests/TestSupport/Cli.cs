@@ -14,11 +14,15 @@ internal static class Cli
         bool stdoutIsTerminal = false,
         bool stderrIsTerminal = false,
         bool stdinIsTerminal = false,
-        int? width = null)
+        int? width = null,
+        Action<Interrupts>? interrupts = null,
+        TextReader? reader = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        using var stdin = new StringReader(input ?? string.Empty);
+        using var stdin = reader ?? new StringReader(input ?? string.Empty);
+        var ctrlC = new Interrupts();
+        interrupts?.Invoke(ctrlC);
         var env = environment ?? [];
         var cli = new CliEnvironment(stdout, stderr, name => env.GetValueOrDefault(name), time, stdin)
         {
@@ -27,6 +31,7 @@ internal static class Cli
             InteractiveError = stderrIsTerminal,
             InteractiveInput = stdinIsTerminal,
             Width = width ?? (stdoutIsTerminal ? 1_000 : null),
+            Interrupts = ctrlC,
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
