@@ -47,7 +47,7 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
             var source = settings.Prompts is null ? "built-in set" : Path.GetFileName(settings.Prompts);
             var calls = await RunWithProgressAsync(runner, targets, prompts, settings, judge, cancellationToken).ConfigureAwait(false);
             var report = CompareReport.Build(targets, calls, source, prompts.Count, settings.Runs, settings.Concurrency,
-                environment.TimeProvider.GetElapsedTime(start), environment.TimeProvider.GetUtcNow(), judge, judgeEmulated);
+                environment.TimeProvider.GetElapsedTime(start), environment.TimeProvider.GetUtcNow(), judge, judgeEmulated, prompts);
 
             // With --json stdout carries the report alone; the notes go to stderr.
             var console = settings.Json ? CliConsole.ForError(environment) : CliConsole.ForOutput(environment);
@@ -57,7 +57,7 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
             }
             else
             {
-                console.Write(CompareTable.Build(report));
+                console.Write(CompareTable.Build(report, console.Profile.Width));
             }
 
             if (report.AnyEmulated)
@@ -74,6 +74,12 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
             {
                 ReportWriter.Write(report, path);
                 await environment.Error.WriteLineAsync($"mai: wrote {path}").ConfigureAwait(false);
+            }
+
+            if (report.Incomplete)
+            {
+                await environment.Error.WriteLineAsync($"mai: incomplete: stopped after {calls.Count} of {report.PlannedCalls} calls; the table and reports cover the calls that finished.").ConfigureAwait(false);
+                return MaiCli.Cancelled;
             }
 
             return calls.Any(c => c.Succeeded) ? 0 : 1;
@@ -103,7 +109,7 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
         if (!environment.Interactive)
         {
             await environment.Error.WriteLineAsync($"mai: comparing {targets.Count} model(s) × {prompts.Count} prompt(s) × {settings.Runs} run(s), {settings.Concurrency} at a time{(judge is null ? string.Empty : $", judged by {judge.Model}")}…").ConfigureAwait(false);
-            return await runner.RunAsync(targets, prompts, settings.Runs, settings.Concurrency, judge, null, cancellationToken).ConfigureAwait(false);
+            return await runner.RunAsync(targets, prompts, settings.Runs, settings.Concurrency, judge, _ => environment.Interrupts.Report("measured"), cancellationToken).ConfigureAwait(false);
         }
 
         IReadOnlyList<CallMeasurement> calls = [];
@@ -113,7 +119,11 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
             .StartAsync(async ctx =>
             {
                 var tasks = targets.ToDictionary(t => t.Model, t => ctx.AddTask(Markup.Escape(t.Model + (t.Emulated ? " (emulated)" : string.Empty)), maxValue: prompts.Count * settings.Runs));
-                calls = await runner.RunAsync(targets, prompts, settings.Runs, settings.Concurrency, judge, m => tasks[m.Model].Increment(1), cancellationToken).ConfigureAwait(false);
+                calls = await runner.RunAsync(targets, prompts, settings.Runs, settings.Concurrency, judge, m =>
+                {
+                    tasks[m.Model].Increment(1);
+                    environment.Interrupts.Report("measured");
+                }, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
         return calls;
     }

@@ -16,7 +16,8 @@ internal static class Cli
         bool stdinIsTerminal = false,
         int? width = null,
         Action<Interrupts>? interrupts = null,
-        TextReader? reader = null)
+        TextReader? reader = null,
+        CancellationTokenSource? ctrlCToProcess = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -33,7 +34,7 @@ internal static class Cli
             Width = width ?? (stdoutIsTerminal ? 1_000 : null),
             Interrupts = ctrlC,
         };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken, ctrlCToProcess?.Token ?? CancellationToken.None);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         var code = await MaiCli.RunAsync(args, cli, timeout.Token);
         // A terminal shows text, not its colour codes: tests read what a person sees.
