@@ -1,18 +1,17 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Azure;
 
 namespace Mai.Client.Errors;
 
 /// <summary>Turns failed responses, in-band stream error events and unreadable bodies into typed exceptions.</summary>
-internal static partial class ServiceErrorReader
+internal static class ServiceErrorReader
 {
     private const int MaxQuotedBodyChars = 500;
 
     /// <summary>Builds the exception for an HTTP error response whose body has been buffered.</summary>
-    public static MaiServiceException FromErrorResponse(Response response, string? secret)
+    public static MaiServiceException FromErrorResponse(Response response, SecretScrubber secrets)
     {
         var details = new ServiceErrorDetails();
         var body = response.Content.ToMemory();
@@ -22,14 +21,14 @@ internal static partial class ServiceErrorReader
         }
 
         FillFromHeaders(response, details);
-        var message = Format($"The service answered HTTP {response.Status}{Reason(response)}", details, secret);
+        var message = Format($"The service answered HTTP {response.Status}{Reason(response)}", details, secrets);
         return string.Equals(details.Code, "content_filter", StringComparison.OrdinalIgnoreCase)
             ? new ContentFilterException(response, details, message)
             : new MaiServiceException(response, details, message);
     }
 
     /// <summary>Builds the exception for a <c>data: {"error": …}</c> event inside a 200 stream.</summary>
-    public static MaiServiceException FromStreamErrorEvent(Response response, ReadOnlySpan<byte> eventJson, string? secret)
+    public static MaiServiceException FromStreamErrorEvent(Response response, ReadOnlySpan<byte> eventJson, SecretScrubber secrets)
     {
         var details = new ServiceErrorDetails();
         if (!TryReadErrorJson(eventJson, details))
@@ -39,23 +38,23 @@ internal static partial class ServiceErrorReader
 
         FillFromHeaders(response, details);
         details.Code ??= "stream_error";
-        var message = Format("The service reported an error inside the response stream", details, secret);
+        var message = Format("The service reported an error inside the response stream", details, secrets);
         return string.Equals(details.Code, "content_filter", StringComparison.OrdinalIgnoreCase)
             ? new ContentFilterException(response, details, message)
             : new MaiServiceException(response, details, message);
     }
 
     /// <summary>Builds the exception for a 200 response (or stream event) whose body is not valid JSON.</summary>
-    public static MaiServiceException InvalidResponse(Response response, string what, Exception? inner, string? secret)
+    public static MaiServiceException InvalidResponse(Response response, string what, Exception? inner, SecretScrubber secrets)
     {
         var details = new ServiceErrorDetails { Code = "invalid_response", Message = what };
         FillFromHeaders(response, details);
-        var message = Format($"The service answered HTTP {response.Status}{Reason(response)} but {what}", details, secret);
+        var message = Format($"The service answered HTTP {response.Status}{Reason(response)} but {what}", details, secrets);
         return new MaiServiceException(response, details, message, inner);
     }
 
     /// <summary>Builds the exception for a stream that closed without <c>[DONE]</c> and without a finish reason.</summary>
-    public static StreamTruncatedException Truncated(Response response, int events, string? secret)
+    public static StreamTruncatedException Truncated(Response response, int events, SecretScrubber secrets)
     {
         var details = new ServiceErrorDetails
         {
@@ -64,7 +63,7 @@ internal static partial class ServiceErrorReader
                 $"the stream was truncated: the connection closed after {events} event(s) without 'data: [DONE]' and without a finish_reason"),
         };
         FillFromHeaders(response, details);
-        return new StreamTruncatedException(response, details, Format("The response stream ended early", details, secret), events);
+        return new StreamTruncatedException(response, details, Format("The response stream ended early", details, secrets), events);
     }
 
     /// <summary>Reads <c>{"error": {...}}</c>, <c>{"error": "..."}</c>, <c>{"message": ...}</c> or <c>{"detail": ...}</c>; false when not JSON.</summary>
@@ -273,7 +272,7 @@ internal static partial class ServiceErrorReader
         return text.Length > MaxQuotedBodyChars ? string.Concat(text.AsSpan(0, MaxQuotedBodyChars), "…") : text;
     }
 
-    private static string Format(string what, ServiceErrorDetails details, string? secret)
+    private static string Format(string what, ServiceErrorDetails details, SecretScrubber secrets)
     {
         var sb = new StringBuilder(what);
         if (!string.IsNullOrEmpty(details.Code))
@@ -296,20 +295,6 @@ internal static partial class ServiceErrorReader
             sb.Append(" [request id ").Append(details.RequestId).Append(']');
         }
 
-        return Scrub(sb.ToString(), secret);
+        return secrets.Scrub(sb.ToString());
     }
-
-    /// <summary>Removes the API key and any bearer token from text that may echo request data.</summary>
-    internal static string Scrub(string text, string? secret)
-    {
-        if (!string.IsNullOrEmpty(secret) && secret.Length >= 4)
-        {
-            text = text.Replace(secret, "[REDACTED]", StringComparison.Ordinal);
-        }
-
-        return BearerPattern().Replace(text, "Bearer [REDACTED]");
-    }
-
-    [GeneratedRegex(@"Bearer\s+[A-Za-z0-9\-._~+/]+=*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex BearerPattern();
 }

@@ -1,11 +1,9 @@
-using System.Text.Json;
 using Azure;
 using Azure.AI.Inference;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Mai.Client.Errors;
 using Microsoft.Extensions.AI;
-using ChatRole = Microsoft.Extensions.AI.ChatRole;
 
 namespace Mai.Client.Transport;
 
@@ -27,16 +25,12 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     /// <c>max_completion_tokens</c> (<see langword="true"/>) or <c>max_tokens</c> (<see langword="false"/>); without it, o1/o3/o4/gpt-5 models get
     /// <c>max_completion_tokens</c>.
     /// </summary>
-    public const string UseMaxCompletionTokensKey = "mai.use_max_completion_tokens";
+    public const string UseMaxCompletionTokensKey = ChatCompletionsWireFormat.UseMaxCompletionTokensKey;
 
     private readonly ChatCompletionsClient _client;
-    private readonly HttpPipeline _pipeline;
     private readonly AzureInferenceChatClientOptions _options;
-    private readonly Uri _chatCompletionsUri;
+    private readonly ChatTransportCore _core;
     private readonly ChatClientMetadata _metadata;
-    private readonly AzureKeyCredential? _keyCredential;
-    private volatile bool _streamOptionsRejected;
-    private Func<Exception, TimeoutException>? _timeoutFactory; // one delegate per client, not per stream
 
     /// <summary>Initializes a client with default options that authenticates with an API key.</summary>
     /// <param name="endpoint">The endpoint, e.g. <c>https://res.services.ai.azure.com/models</c>; a trailing <c>/</c> is removed.</param>
@@ -58,12 +52,10 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     public AzureInferenceChatClient(Uri endpoint, AzureKeyCredential credential, AzureInferenceChatClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        Endpoint = NormalizeEndpoint(endpoint);
+        Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.None);
         _options = (options ?? new AzureInferenceChatClientOptions()).CloneAndValidate();
-        _keyCredential = credential;
         _client = new ChatCompletionsClient(Endpoint, credential, CreateSdkOptions(_options));
-        _pipeline = _client.Pipeline;
-        _chatCompletionsUri = new Uri(BuildChatCompletionsUri(Endpoint, _options.ApiVersion));
+        _core = CreateCore(_client, Endpoint, _options, new SecretScrubber(() => [credential.Key]));
         _metadata = new ChatClientMetadata(AzureInferenceConstants.ProviderName, Endpoint, _options.DefaultModelId);
     }
 
@@ -87,11 +79,11 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     public AzureInferenceChatClient(Uri endpoint, TokenCredential credential, AzureInferenceChatClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        Endpoint = NormalizeEndpoint(endpoint);
+        Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.None);
         _options = (options ?? new AzureInferenceChatClientOptions()).CloneAndValidate();
-        TokenScope = _options.TokenScope ?? ScopeFor(Endpoint);
+        TokenScope = _options.TokenScope ?? ChatEndpoints.ScopeFor(Endpoint);
         var sdkOptions = CreateSdkOptions(_options);
-        if (TokenScope == AzureInferenceConstants.MachineLearningScope)
+        if (TokenScope == ChatEndpoints.MachineLearningScope)
         {
             _client = new ChatCompletionsClient(Endpoint, credential, sdkOptions);
         }
@@ -103,8 +95,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
             _client = new ChatCompletionsClient(Endpoint, PlaceholderTokenCredential.Instance, sdkOptions);
         }
 
-        _pipeline = _client.Pipeline;
-        _chatCompletionsUri = new Uri(BuildChatCompletionsUri(Endpoint, _options.ApiVersion));
+        _core = CreateCore(_client, Endpoint, _options, SecretScrubber.None);
         _metadata = new ChatClientMetadata(AzureInferenceConstants.ProviderName, Endpoint, _options.DefaultModelId);
     }
 
@@ -130,14 +121,13 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     public AzureInferenceChatClient(ChatCompletionsClient client, Uri endpoint, AzureInferenceChatClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(client);
-        Endpoint = NormalizeEndpoint(endpoint);
+        Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.None);
         _options = (options ?? new AzureInferenceChatClientOptions()).CloneAndValidate();
         RejectPipelineOption(_options.TokenScope, nameof(AzureInferenceChatClientOptions.TokenScope));
         RejectPipelineOption(_options.ApplicationId, nameof(AzureInferenceChatClientOptions.ApplicationId));
         RejectPipelineOption(_options.HttpClient, nameof(AzureInferenceChatClientOptions.HttpClient));
         _client = client;
-        _pipeline = client.Pipeline;
-        _chatCompletionsUri = new Uri(BuildChatCompletionsUri(Endpoint, _options.ApiVersion));
+        _core = CreateCore(client, Endpoint, _options, SecretScrubber.None);
         _metadata = new ChatClientMetadata(AzureInferenceConstants.ProviderName, Endpoint, _options.DefaultModelId);
     }
 
@@ -148,10 +138,10 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     internal string? TokenScope { get; }
 
     /// <summary>Gets the full chat-completions URI requests go to.</summary>
-    internal Uri ChatCompletionsUri => _chatCompletionsUri;
+    internal Uri ChatCompletionsUri => _core.RequestUri;
 
     /// <summary>Gets a value indicating whether this endpoint rejected <c>stream_options</c> (so it is no longer sent).</summary>
-    internal bool StreamOptionsRejected => _streamOptionsRejected;
+    internal bool StreamOptionsRejected => _core.StreamUsageRejected;
 
     /// <summary>Sends the conversation and returns the complete answer.</summary>
     /// <param name="messages">The conversation.</param>
@@ -166,20 +156,8 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     /// <exception cref="RequestFailedException">No response arrived (connection refused, DNS, TLS): <see cref="RequestFailedException.Status"/> is 0.</exception>
     /// <exception cref="TimeoutException">No complete response within <see cref="AzureInferenceChatClientOptions.NetworkTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        using var body = ChatRequestWriter.Write(messages, options, _options.DefaultModelId, stream: false, includeStreamUsage: false, out var hasExtraFields);
-        using var message = CreateMessage(body.WrittenMemory, hasExtraFields, stream: false); // disposed before the body it reads
-        await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = message.Response;
-        if (response.Status is < 200 or >= 300)
-        {
-            throw ServiceErrorReader.FromErrorResponse(response, Secret);
-        }
-
-        return ReadCompletion(response, response.Content.ToMemory(), Secret);
-    }
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        _core.GetResponseAsync(messages, options, cancellationToken);
 
     /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -200,81 +178,6 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     public void Dispose()
     {
     }
-
-    private string? Secret => _keyCredential?.Key;
-
-    /// <summary>Maps a chat-completion body to a <see cref="ChatResponse"/>; shared with <see cref="OpenAIV1ChatClient"/>.</summary>
-    internal static ChatResponse ReadCompletion(Response response, ReadOnlyMemory<byte> body, string? secret)
-    {
-        var parser = new CompletionParser();
-        try
-        {
-            if (body.IsEmpty)
-            {
-                throw new JsonException("The body is empty.");
-            }
-
-            parser.Parse(body.Span);
-        }
-        catch (JsonException ex)
-        {
-            throw ServiceErrorReader.InvalidResponse(response, body.IsEmpty ? "the body was empty, not valid JSON" : "the body was not valid JSON", ex, secret);
-        }
-
-        if (parser.HasError)
-        {
-            throw ServiceErrorReader.FromStreamErrorEvent(response, body.Span, secret);
-        }
-
-        var contents = new List<AIContent>(2);
-        if (!string.IsNullOrEmpty(parser.Reasoning))
-        {
-            contents.Add(new TextReasoningContent(parser.Reasoning));
-        }
-
-        if (!string.IsNullOrEmpty(parser.Content))
-        {
-            contents.Add(new TextContent(parser.Content));
-        }
-
-        if (!string.IsNullOrEmpty(parser.Refusal))
-        {
-            contents.Add(new ErrorContent(parser.Refusal) { ErrorCode = "refusal" });
-        }
-
-        foreach (var call in parser.ToolCalls)
-        {
-            contents.Add(ToolCallAccumulator.CreateCall(call.Id, call.Name, call.Arguments));
-        }
-
-        var createdAt = ToDateTime(parser.Created);
-        var chatMessage = new ChatMessage(ToRole(parser.Role), contents) { MessageId = parser.Id, CreatedAt = createdAt };
-        return new ChatResponse(chatMessage)
-        {
-            ResponseId = parser.Id,
-            ModelId = parser.Model,
-            CreatedAt = createdAt,
-            FinishReason = ToFinishReason(parser.FinishReason),
-            Usage = parser.Usage,
-            RawRepresentation = response,
-            AdditionalProperties = RateLimitHeaders.Copy(response, null),
-        };
-    }
-
-    private static ChatRole ToRole(string? role) => role is null or "assistant" ? ChatRole.Assistant : new ChatRole(role);
-
-    private static DateTimeOffset? ToDateTime(long? unixSeconds) =>
-        unixSeconds is long s && s > 0 && s < 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
-
-    private static ChatFinishReason? ToFinishReason(string? reason) => reason switch
-    {
-        null or "" => null,
-        "stop" => ChatFinishReason.Stop,
-        "length" => ChatFinishReason.Length,
-        "tool_calls" => ChatFinishReason.ToolCalls,
-        "content_filter" => ChatFinishReason.ContentFilter,
-        _ => new ChatFinishReason(reason),
-    };
 
     private static void RejectPipelineOption(object? value, string name)
     {

@@ -14,7 +14,7 @@ public sealed class AzureInferenceChatClientOptions
 
     /// <summary>Gets or sets how long one HTTP attempt may wait for the response headers, and for each read between two stream chunks.</summary>
     /// <value>The default is 10 minutes, because reasoning models can think silently for minutes. <see cref="Timeout.InfiniteTimeSpan"/> disables it.</value>
-    public TimeSpan NetworkTimeout { get; set; } = AzureInferenceConstants.DefaultNetworkTimeout;
+    public TimeSpan NetworkTimeout { get; set; } = TransportConstants.DefaultNetworkTimeout;
 
     /// <summary>Gets or sets the model (deployment) sent as <c>model</c> when <c>ChatOptions.ModelId</c> is <see langword="null"/>.</summary>
     /// <value>The default is <see langword="null"/>: no <c>model</c> field (serverless endpoints serve a single model).</value>
@@ -40,7 +40,7 @@ public sealed class AzureInferenceChatClientOptions
 
     internal AzureInferenceChatClientOptions CloneAndValidate()
     {
-        TransportOptionsValidator.Validate(nameof(AzureInferenceChatClientOptions), ApiVersion, NetworkTimeout, DefaultModelId, TokenScope, ApplicationId, AzureInferenceConstants.MaxApplicationIdLength);
+        TransportOptionsValidator.Validate(nameof(AzureInferenceChatClientOptions), ApiVersion, NetworkTimeout, DefaultModelId, TokenScope, ApplicationId, TransportConstants.MaxApplicationIdLength);
 
         return new AzureInferenceChatClientOptions
         {

@@ -27,7 +27,7 @@ internal static partial class ChatRequestWriter
         ["messages"] = "the chat messages",
         ["model"] = "ChatOptions.ModelId",
         ["max_tokens"] = "ChatOptions.MaxOutputTokens",
-        ["max_completion_tokens"] = "ChatOptions.MaxOutputTokens (with AdditionalProperties[\"" + AzureInferenceChatClient.UseMaxCompletionTokensKey + "\"] = true)",
+        ["max_completion_tokens"] = "ChatOptions.MaxOutputTokens (with AdditionalProperties[\"" + ChatCompletionsWireFormat.UseMaxCompletionTokensKey + "\"] = true)",
         ["temperature"] = "ChatOptions.Temperature",
         ["top_p"] = "ChatOptions.TopP",
         ["top_k"] = "ChatOptions.TopK",
@@ -201,7 +201,7 @@ internal static partial class ChatRequestWriter
     /// <summary>Tells whether the output limit goes in <c>max_completion_tokens</c>: by the caller's flag, else for o1/o3/o4/gpt-5 models.</summary>
     internal static bool UsesMaxCompletionTokens(ChatOptions? options, string? modelId)
     {
-        if (options?.AdditionalProperties?.TryGetValue(AzureInferenceChatClient.UseMaxCompletionTokensKey, out var flag) == true)
+        if (options?.AdditionalProperties?.TryGetValue(ChatCompletionsWireFormat.UseMaxCompletionTokensKey, out var flag) == true)
         {
             return flag switch
             {

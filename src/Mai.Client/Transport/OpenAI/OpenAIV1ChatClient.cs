@@ -36,12 +36,9 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     private readonly OpenAIClient _client;
     private readonly ClientPipeline _pipeline;
     private readonly OpenAIV1ChatClientOptions _options;
-    private readonly string? _defaultModelId;
-    private readonly Uri _chatCompletionsUri;
+    private readonly ChatTransportCore _core;
     private readonly ChatClientMetadata _metadata;
-    private readonly ApiKeyCredential? _keyCredential;
     private readonly CachingTokenProvider? _tokenCache;
-    private volatile bool _streamOptionsRejected;
 
     /// <summary>Initializes a client that authenticates with an API key, sent as <c>Authorization: Bearer</c> and as <c>api-key</c>.</summary>
     /// <param name="endpoint">The OpenAI v1 base, e.g. <c>https://res.services.ai.azure.com/openai/v1</c>. On a Foundry or Azure OpenAI host, a bare
@@ -57,14 +54,12 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(credential);
         Endpoint = ResolveEndpoint(endpoint, bearerToken: false, out var deployment);
         _options = (options ?? new OpenAIV1ChatClientOptions()).CloneAndValidate();
-        _keyCredential = credential;
         var sdkOptions = CreateSdkOptions(Endpoint, _options);
         sdkOptions.AddPolicy(ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(credential, OpenAIV1Constants.ApiKeyHeader), PipelinePosition.PerTry);
         _client = new OpenAIClient(credential, sdkOptions);
         _pipeline = _client.Pipeline;
-        _defaultModelId = _options.DefaultModelId ?? deployment;
-        _chatCompletionsUri = BuildChatCompletionsUri(Endpoint, _options.ApiVersion);
-        _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _defaultModelId);
+        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, new SecretScrubber(() => [KeyOf(credential)]));
+        _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _options.DefaultModelId ?? deployment);
     }
 
     /// <summary>Initializes a client that authenticates with Entra ID, sending a bearer token for <see cref="OpenAIV1ChatClientOptions.TokenScope"/>.</summary>
@@ -82,7 +77,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(credential);
         Endpoint = ResolveEndpoint(endpoint, bearerToken: true, out var deployment);
         _options = (options ?? new OpenAIV1ChatClientOptions()).CloneAndValidate();
-        TokenScope = _options.TokenScope ?? OpenAIV1Constants.CognitiveServicesScope;
+        TokenScope = _options.TokenScope ?? ChatEndpoints.CognitiveServicesScope;
 
         // Azure.Core's TokenCredential is a System.ClientModel AuthenticationTokenProvider, so System.ClientModel's BearerTokenPolicy
         // takes it as is; that policy asks its provider on every request, so the token is cached in between (CachingTokenProvider).
@@ -93,9 +88,8 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         _client = new OpenAIClient(new BearerTokenPolicy(_tokenCache, TokenScope), CreateSdkOptions(Endpoint, _options));
 #pragma warning restore OPENAI001
         _pipeline = _client.Pipeline;
-        _defaultModelId = _options.DefaultModelId ?? deployment;
-        _chatCompletionsUri = BuildChatCompletionsUri(Endpoint, _options.ApiVersion);
-        _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _defaultModelId);
+        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, SecretScrubber.None);
+        _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _options.DefaultModelId ?? deployment);
     }
 
     /// <summary>Initializes a client over a caller-built SDK client, sending through its pipeline as configured (its retry settings included).</summary>
@@ -111,16 +105,15 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     public OpenAIV1ChatClient(OpenAIClient client, Uri endpoint, OpenAIV1ChatClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(client);
-        Endpoint = TrimEndpoint(endpoint, TlsRule.None);
+        Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.None);
         _options = (options ?? new OpenAIV1ChatClientOptions()).CloneAndValidate();
         RejectPipelineOption(_options.TokenScope, nameof(OpenAIV1ChatClientOptions.TokenScope));
         RejectPipelineOption(_options.ApplicationId, nameof(OpenAIV1ChatClientOptions.ApplicationId));
         RejectPipelineOption(_options.HttpClient, nameof(OpenAIV1ChatClientOptions.HttpClient));
         _client = client;
         _pipeline = client.Pipeline;
-        _defaultModelId = _options.DefaultModelId;
-        _chatCompletionsUri = BuildChatCompletionsUri(Endpoint, _options.ApiVersion);
-        _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _defaultModelId);
+        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId, SecretScrubber.None);
+        _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _options.DefaultModelId);
     }
 
     /// <summary>Gets the resolved OpenAI v1 base URI (no trailing <c>/</c>).</summary>
@@ -130,10 +123,10 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     internal string? TokenScope { get; }
 
     /// <summary>Gets the full chat-completions URI requests go to.</summary>
-    internal Uri ChatCompletionsUri => _chatCompletionsUri;
+    internal Uri ChatCompletionsUri => _core.RequestUri;
 
     /// <summary>Gets a value indicating whether this endpoint rejected <c>stream_options</c> (so it is no longer sent).</summary>
-    internal bool StreamOptionsRejected => _streamOptionsRejected;
+    internal bool StreamOptionsRejected => _core.StreamUsageRejected;
 
     /// <summary>Sends the conversation and returns the complete answer.</summary>
     /// <param name="messages">The conversation.</param>
@@ -149,20 +142,8 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     /// <exception cref="RequestFailedException">No response arrived (connection refused, DNS, TLS): <see cref="RequestFailedException.Status"/> is 0.</exception>
     /// <exception cref="TimeoutException">No complete response within <see cref="OpenAIV1ChatClientOptions.NetworkTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var body = WriteBody(messages, options, _defaultModelId, stream: false, includeStreamUsage: false, out _);
-        using var message = CreateMessage(body, stream: false, cancellationToken);
-        await SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var response = TakeBufferedResponse(message);
-        if (response.Status is < 200 or >= 300)
-        {
-            throw ServiceErrorReader.FromErrorResponse(response, Secret);
-        }
-
-        return AzureInferenceChatClient.ReadCompletion(response, response.Content.ToMemory(), Secret);
-    }
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        _core.GetResponseAsync(messages, options, cancellationToken);
 
     /// <inheritdoc/>
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -184,18 +165,10 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     public void Dispose() => _tokenCache?.Dispose();
 
     /// <summary>Gets the current key (it may have been rotated with <see cref="ApiKeyCredential.Update"/>), to scrub it from messages.</summary>
-    private string? Secret
+    private static string KeyOf(ApiKeyCredential credential)
     {
-        get
-        {
-            if (_keyCredential is null)
-            {
-                return null;
-            }
-
-            _keyCredential.Deconstruct(out var key);
-            return key;
-        }
+        credential.Deconstruct(out var key);
+        return key;
     }
 
     private static void RejectPipelineOption(object? value, string name)
@@ -205,13 +178,5 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
             throw new ArgumentException(
                 $"OpenAIV1ChatClientOptions.{name} cannot be applied to a caller-built OpenAIClient; configure that client's options instead.", name);
         }
-    }
-
-    /// <summary>Writes the request body and copies it out of the pooled buffer: the System.ClientModel message keeps the
-    /// body for its whole life, so the pool cannot have it back earlier.</summary>
-    private static ReadOnlyMemory<byte> WriteBody(IEnumerable<ChatMessage> messages, ChatOptions? options, string? defaultModelId, bool stream, bool includeStreamUsage, out bool hasExtraFields)
-    {
-        using var writer = ChatRequestWriter.Write(messages, options, defaultModelId, stream, includeStreamUsage, out hasExtraFields);
-        return writer.WrittenMemory.ToArray();
     }
 }

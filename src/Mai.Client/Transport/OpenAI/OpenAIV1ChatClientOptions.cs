@@ -13,7 +13,7 @@ public sealed class OpenAIV1ChatClientOptions
 
     /// <summary>Gets or sets how long one HTTP attempt may wait for the response headers, and for each read between two stream chunks.</summary>
     /// <value>The default is 10 minutes, because reasoning models can think silently for minutes. <see cref="Timeout.InfiniteTimeSpan"/> disables it.</value>
-    public TimeSpan NetworkTimeout { get; set; } = OpenAIV1Constants.DefaultNetworkTimeout;
+    public TimeSpan NetworkTimeout { get; set; } = TransportConstants.DefaultNetworkTimeout;
 
     /// <summary>Gets or sets the model (deployment) sent as <c>model</c> when <c>ChatOptions.ModelId</c> is <see langword="null"/>.</summary>
     /// <value>The default is <see langword="null"/>: the deployment named in an <c>/openai/deployments/{name}</c> endpoint, else no <c>model</c> field.</value>
@@ -38,7 +38,7 @@ public sealed class OpenAIV1ChatClientOptions
 
     internal OpenAIV1ChatClientOptions CloneAndValidate()
     {
-        TransportOptionsValidator.Validate(nameof(OpenAIV1ChatClientOptions), ApiVersion, NetworkTimeout, DefaultModelId, TokenScope, ApplicationId, OpenAIV1Constants.MaxApplicationIdLength);
+        TransportOptionsValidator.Validate(nameof(OpenAIV1ChatClientOptions), ApiVersion, NetworkTimeout, DefaultModelId, TokenScope, ApplicationId, TransportConstants.MaxApplicationIdLength);
 
         return new OpenAIV1ChatClientOptions
         {
