@@ -55,6 +55,10 @@ internal sealed class CliEnvironment
     /// <c>COLUMNS</c> set it.</summary>
     public int? Width { get; init; }
 
+    /// <summary>Gets how long <c>mai "prompt"</c> waits for a first byte on a redirected stdin before sending the prompt alone.</summary>
+    /// <value>The default is 2 seconds.</value>
+    public TimeSpan StdinGrace { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Gets where Ctrl+C goes (the process wires <c>Console.CancelKeyPress</c> to it).</summary>
     public Interrupts Interrupts { get; init; } = new();
 
@@ -66,6 +70,7 @@ internal sealed class CliEnvironment
         InteractiveError = InteractiveError,
         Width = Width,
         Interrupts = Interrupts,
+        StdinGrace = StdinGrace,
         DataDirectory = DataDirectory,
         EmulatorModels = EmulatorModels,
         Configuration = Configuration,

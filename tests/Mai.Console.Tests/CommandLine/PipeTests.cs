@@ -131,6 +131,43 @@ public class PipeTests
         Assert.DoesNotContain("thinking…", stderr);
     }
 
+    [Fact]
+    public async Task Run_PromptArgumentAndAStdinPipeNobodyWritesTo_SendsTheArgumentAloneInsteadOfHanging()
+    {
+        await using var emu = await MaiEmulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        using var silent = new SilentPipe();
+
+        var (code, _, stderr) = await Cli.RunAsync(["--endpoint", emu.Endpoint.ToString(), "--key", emu.ApiKey!, "Why is the sky blue?"], reader: silent, stdinGrace: TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(0, code);
+        Assert.Equal("Why is the sky blue?", UserMessage(emu));
+        Assert.Contains("mai: nothing arrived on stdin within 0.1 s; sending the prompt without it (pass - to wait for stdin, or < /dev/null to skip it)." + Environment.NewLine, stderr);
+    }
+
+    /// <summary>An inherited pipe that never delivers a byte nor ends (until the test disposes it).</summary>
+    private sealed class SilentPipe : TextReader
+    {
+        private readonly ManualResetEventSlim _closed = new();
+
+        public override int Peek()
+        {
+            _closed.Wait();
+            return -1;
+        }
+
+        public override string ReadToEnd()
+        {
+            _closed.Wait();
+            return string.Empty;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _closed.Set();
+            base.Dispose(disposing);
+        }
+    }
+
     private static string? UserMessage(MaiEmulator emu)
     {
         using var body = JsonDocument.Parse(Assert.Single(emu.Requests).Body);

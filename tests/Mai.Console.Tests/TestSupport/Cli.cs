@@ -17,7 +17,8 @@ internal static class Cli
         int? width = null,
         Action<Interrupts>? interrupts = null,
         TextReader? reader = null,
-        CancellationTokenSource? ctrlCToProcess = null)
+        CancellationTokenSource? ctrlCToProcess = null,
+        TimeSpan? stdinGrace = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -33,6 +34,7 @@ internal static class Cli
             InteractiveInput = stdinIsTerminal,
             Width = width ?? (stdoutIsTerminal ? 1_000 : null),
             Interrupts = ctrlC,
+            StdinGrace = stdinGrace ?? TimeSpan.FromSeconds(2),
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken, ctrlCToProcess?.Token ?? CancellationToken.None);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
