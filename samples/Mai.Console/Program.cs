@@ -1,29 +1,29 @@
-using System.Reflection;
 using Mai.Console;
 using Mai.Console.Infrastructure;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
-// Configuration in the usual precedence (later wins): appsettings.json beside mai, then in the current folder (and
-// appsettings.{Environment}.json), user secrets, environment variables (Mai__Endpoint, Mai__Resilience__MaxRetries, …);
-// the command-line flags win over all of them. Results go to stdout, so the host logs nothing to the console.
-var host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Directory.GetCurrentDirectory() });
-host.Logging.ClearProviders();
-host.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+// Results go to stdout, diagnostics to stderr; the host logs nothing to the console.
+IConfiguration configuration;
+try
 {
-    Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
-    Optional = true,
-    ReloadOnChange = false,
-});
-host.Configuration.AddUserSecrets(Assembly.GetExecutingAssembly(), optional: true);
-host.Configuration.AddEnvironmentVariables();
+    configuration = MaiConfiguration.Build(Directory.GetCurrentDirectory());
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"mai: error: {ex.Message}");
+    return MaiCli.UsageError;
+}
 
+// Ctrl+C goes to whoever claimed it (chat: the answer in progress, or the idle prompt), else it cancels the command (exit 130).
+var environment = CliEnvironment.FromProcess(configuration);
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
-    cancellation.Cancel();
+    if (!environment.Interrupts.Interrupt())
+    {
+        cancellation.Cancel();
+    }
 };
 
-return await MaiCli.RunAsync(args, CliEnvironment.FromProcess(host.Configuration), cancellation.Token);
+return await MaiCli.RunAsync(args, environment, cancellation.Token);

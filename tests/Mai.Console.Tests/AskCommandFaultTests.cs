@@ -136,7 +136,7 @@ public class AskCommandFaultTests
     {
         await using var emu = await MaiEmulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
 
-        var (code, stdout, _) = await AskCommandTests.RunAsync(["--endpoint", emu.Endpoint.ToString(), "--key", emu.ApiKey!, "--model", "MAI-Thinking-1", "hello"]);
+        var (code, stdout, _) = await AskCommandTests.RunAsync(["--endpoint", emu.Endpoint.ToString(), "--key", emu.ApiKey!, "--model", "MAI-Thinking-1", "hello"], terminal: true);
 
         Assert.Equal(0, code);
         Assert.Contains("cost unknown for MAI-Thinking-1: add a price", stdout);

@@ -44,9 +44,9 @@ public class AskCommandTests
     }
 
     [Fact]
-    public async Task Run_Human_ReasoningApartFromAnswerThenUsageLine()
+    public async Task Run_HumanOnATerminal_ReasoningApartFromAnswerThenUsageLine()
     {
-        var (code, stdout, _) = await RunAsync(["Why is the sky blue?"]);
+        var (code, stdout, _) = await RunAsync(["Why is the sky blue?"], terminal: true);
 
         Assert.Equal(0, code);
         Assert.Contains("Thinking…", stdout);
@@ -67,15 +67,15 @@ public class AskCommandTests
         Assert.Contains("prompt", stderr);
     }
 
-    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string?>? environment = null)
+    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, Dictionary<string, string?>? environment = null, bool terminal = false)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var env = environment ?? NoEnvironment;
-        var cli = new CliEnvironment(stdout, stderr, name => env.GetValueOrDefault(name));
+        var cli = new CliEnvironment(stdout, stderr, name => env.GetValueOrDefault(name)) { Interactive = terminal, Width = terminal ? 1_000 : null };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         var code = await MaiCli.RunAsync(args, cli, timeout.Token);
-        return (code, stdout.ToString(), stderr.ToString());
+        return (code, TestSupport.Terminal.Strip(stdout.ToString()), TestSupport.Terminal.Strip(stderr.ToString()));
     }
 }

@@ -25,7 +25,7 @@ public class HelpTests
         var (code, _, stderr) = await Cli.RunAsync(["--help"]);
 
         Assert.Equal(0, code);
-        foreach (var command in (string[])["ask <prompt>", "chat", "compare", "usage", "info"])
+        foreach (var command in (string[])["ask ", "chat", "compare", "usage", "info"])
         {
             Assert.Contains("    " + command, stderr);
         }

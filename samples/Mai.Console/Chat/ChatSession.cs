@@ -34,14 +34,37 @@ internal sealed class ChatSession(CliEnvironment environment, ClientFactory fact
             _console.MarkupLine($"[grey]Chatting with {Markup.Escape(_connection!.DisplayName)}. /help for commands, /exit to leave.[/]");
         }
 
+        // The line being read survives a Ctrl+C at the prompt: it is read on its own task, so Ctrl+C is seen at once.
+        Task<string?>? pending = null;
+        var quitRequests = 0;
         while (true)
         {
-            if (environment.InteractiveInput)
+            if (environment.InteractiveInput && pending is null)
             {
                 _console.Markup("[bold]> [/]");
             }
 
-            var line = await environment.Input.ReadLineAsync(cancellationToken).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            pending ??= Task.Run(environment.Input.ReadLine, CancellationToken.None);
+            var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (environment.Interrupts.Claim(() => interrupted.TrySetResult()))
+            {
+                environment.Interrupts.Report("idle");
+                if (await Task.WhenAny(pending, interrupted.Task).WaitAsync(cancellationToken).ConfigureAwait(false) != pending)
+                {
+                    if (++quitRequests >= 2)
+                    {
+                        await environment.Error.WriteLineAsync().ConfigureAwait(false);
+                        return MaiCli.Cancelled;
+                    }
+
+                    await environment.Error.WriteLineAsync(Environment.NewLine + "mai: press Ctrl+C again (or Ctrl+D) to quit; /exit leaves too.").ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            var line = await pending.ConfigureAwait(false);
+            pending = null;
+            quitRequests = 0;
             if (line is null)
             {
                 return 0;
@@ -112,17 +135,41 @@ internal sealed class ChatSession(CliEnvironment environment, ClientFactory fact
         }
     }
 
+    /// <summary>One question and its streamed answer. Ctrl+C during the answer cancels that answer only: the question leaves the
+    /// history (ask it again), everything before it stays, and the prompt comes back.</summary>
     private async Task TurnAsync(string text, CancellationToken cancellationToken)
     {
         _history.Add(new ChatMessage(ChatRole.User, text));
         TrimIfNeeded();
-        var options = new ChatOptions { MaxOutputTokens = settings.MaxTokens };
+        var options = new ChatOptions { MaxOutputTokens = settings.MaxTokens, Temperature = (float?)settings.Temperature };
+        using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var claim = environment.Interrupts.Claim(answer.Cancel);
+        environment.Interrupts.Report("answer");
+        var updates = 0;
         try
         {
-            var result = await StreamRenderer.RenderAsync(_client!.StreamAsync(_history, options, cancellationToken), _console, cancellationToken).ConfigureAwait(false);
+            var result = await StreamRenderer.RenderAsync(
+                _client!.StreamAsync(_history, options, answer.Token), _console, _console, answer.Token,
+                _ =>
+                {
+                    if (updates++ == 0)
+                    {
+                        environment.Interrupts.Report("update");
+                    }
+                }).ConfigureAwait(false);
             _usage.Add(result);
             _history.Add(new ChatMessage(ChatRole.Assistant, result.Answer));
             _console.WriteLine();
+            if (_usage.FormatRunningCost(result) is { } cost)
+            {
+                await environment.Error.WriteLineAsync(cost).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (answer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _history.RemoveAt(_history.Count - 1);
+            _console.WriteLine();
+            await environment.Error.WriteLineAsync($"mai: answer cancelled after {updates} update{(updates == 1 ? string.Empty : "s")}; the conversation before it is kept.").ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

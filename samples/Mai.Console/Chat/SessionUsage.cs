@@ -50,6 +50,18 @@ internal sealed class SessionUsage
         }
     }
 
+    /// <summary>The cost line shown after an answer whose price is known: this answer and the session so far; null otherwise.</summary>
+    public string? FormatRunningCost(MaiResult result)
+    {
+        if (result is not { Cost: { } cost, Currency: { } currency })
+        {
+            return null;
+        }
+
+        var unknown = _unpricedModels.Count > 0 ? " + unknown for " + string.Join(", ", _unpricedModels.Order(StringComparer.Ordinal)) : string.Empty;
+        return $"cost: this answer {cost.ToString("0.######", CultureInfo.InvariantCulture)} {currency} · session {KnownCost.ToString("0.######", CultureInfo.InvariantCulture)} {currency}{unknown}";
+    }
+
     public string Format()
     {
         var tokens = string.Create(

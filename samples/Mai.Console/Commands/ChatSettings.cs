@@ -11,6 +11,10 @@ internal sealed class ChatSettings : ConnectionSettings
     [Description("A system message kept at the start of the conversation (never trimmed).")]
     public string? System { get; init; }
 
+    [CommandOption("--temperature <T>")]
+    [Description("Sampling temperature, 0 to 2 (default: the model's).")]
+    public double? Temperature { get; init; }
+
     [CommandOption("--context-window <TOKENS>")]
     [Description("The model's context window in tokens (default: the emulated model's, else 128000). Older turns are dropped to fit.")]
     public int? ContextWindow { get; init; }
@@ -24,6 +28,11 @@ internal sealed class ChatSettings : ConnectionSettings
         if (ContextWindow is <= 0 || MaxTokens is <= 0)
         {
             return ValidationResult.Error("--context-window and --max-tokens must be positive.");
+        }
+
+        if (Temperature is < 0 or > 2)
+        {
+            return ValidationResult.Error($"--temperature must be between 0 and 2; it was {Temperature}.");
         }
 
         if (ContextWindow is { } window && MaxTokens is { } max && max >= window)

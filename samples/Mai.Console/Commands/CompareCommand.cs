@@ -47,10 +47,19 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
             var source = settings.Prompts is null ? "built-in set" : Path.GetFileName(settings.Prompts);
             var calls = await RunWithProgressAsync(runner, targets, prompts, settings, judge, cancellationToken).ConfigureAwait(false);
             var report = CompareReport.Build(targets, calls, source, prompts.Count, settings.Runs, settings.Concurrency,
-                environment.TimeProvider.GetElapsedTime(start), environment.TimeProvider.GetUtcNow(), judge, judgeEmulated);
+                environment.TimeProvider.GetElapsedTime(start), environment.TimeProvider.GetUtcNow(), judge, judgeEmulated, prompts);
 
-            var console = CliConsole.ForOutput(environment);
-            console.Write(CompareTable.Build(report));
+            // With --json stdout carries the report alone; the notes go to stderr.
+            var console = settings.Json ? CliConsole.ForError(environment) : CliConsole.ForOutput(environment);
+            if (settings.Json)
+            {
+                await environment.Output.WriteLineAsync(JsonReportWriter.Write(report)).ConfigureAwait(false);
+            }
+            else
+            {
+                console.Write(CompareTable.Build(report, console.Profile.Width));
+            }
+
             if (report.AnyEmulated)
             {
                 console.WriteLine("(emulated) = served by the embedded Mai emulator: latency, text and pass rates are synthetic.");
@@ -65,6 +74,12 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
             {
                 ReportWriter.Write(report, path);
                 await environment.Error.WriteLineAsync($"mai: wrote {path}").ConfigureAwait(false);
+            }
+
+            if (report.Incomplete)
+            {
+                await environment.Error.WriteLineAsync($"mai: incomplete: stopped after {calls.Count} of {report.PlannedCalls} calls; the table and reports cover the calls that finished.").ConfigureAwait(false);
+                return MaiCli.Cancelled;
             }
 
             return calls.Any(c => c.Succeeded) ? 0 : 1;
@@ -85,16 +100,8 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
         }
     }
 
-    private async Task<ModelConnection> ConnectAsync(ClientFactory factory, CompareSettings settings, string model, CancellationToken cancellationToken)
-    {
-        var connection = await factory.ConnectAsync(settings, model, cancellationToken).ConfigureAwait(false);
-        if (connection.IsEmulated && !environment.EmulatorModels.Any(m => m.Name.Equals(model, StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new ArgumentException($"'{model}' has no endpoint and the embedded emulator does not serve it (it serves {string.Join(", ", environment.EmulatorModels.Select(m => m.Name))}); set --endpoint, --model-endpoint {model}=URL or {ClientFactory.ModelsVariablePrefix}{model}__ENDPOINT.");
-        }
-
-        return connection;
-    }
+    private static Task<ModelConnection> ConnectAsync(ClientFactory factory, CompareSettings settings, string model, CancellationToken cancellationToken) =>
+        factory.ConnectAsync(settings, model, cancellationToken);
 
     private async Task<IReadOnlyList<CallMeasurement>> RunWithProgressAsync(
         CompareRunner runner, List<CompareTarget> targets, IReadOnlyList<PromptCase> prompts, CompareSettings settings, JudgeScorer? judge, CancellationToken cancellationToken)
@@ -102,7 +109,7 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
         if (!environment.Interactive)
         {
             await environment.Error.WriteLineAsync($"mai: comparing {targets.Count} model(s) × {prompts.Count} prompt(s) × {settings.Runs} run(s), {settings.Concurrency} at a time{(judge is null ? string.Empty : $", judged by {judge.Model}")}…").ConfigureAwait(false);
-            return await runner.RunAsync(targets, prompts, settings.Runs, settings.Concurrency, judge, null, cancellationToken).ConfigureAwait(false);
+            return await runner.RunAsync(targets, prompts, settings.Runs, settings.Concurrency, judge, _ => environment.Interrupts.Report("measured"), cancellationToken).ConfigureAwait(false);
         }
 
         IReadOnlyList<CallMeasurement> calls = [];
@@ -112,7 +119,11 @@ internal sealed class CompareCommand(CliEnvironment environment) : AsyncCommand<
             .StartAsync(async ctx =>
             {
                 var tasks = targets.ToDictionary(t => t.Model, t => ctx.AddTask(Markup.Escape(t.Model + (t.Emulated ? " (emulated)" : string.Empty)), maxValue: prompts.Count * settings.Runs));
-                calls = await runner.RunAsync(targets, prompts, settings.Runs, settings.Concurrency, judge, m => tasks[m.Model].Increment(1), cancellationToken).ConfigureAwait(false);
+                calls = await runner.RunAsync(targets, prompts, settings.Runs, settings.Concurrency, judge, m =>
+                {
+                    tasks[m.Model].Increment(1);
+                    environment.Interrupts.Report("measured");
+                }, cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
         return calls;
     }

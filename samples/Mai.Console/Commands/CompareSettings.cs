@@ -32,6 +32,10 @@ internal sealed class CompareSettings : ConnectionSettings
     [Description("Write the results to FILE: .md, .csv, .json or .html (self-contained, with charts). Repeatable.")]
     public string[] Out { get; init; } = [];
 
+    [CommandOption("--json")]
+    [Description("Print the whole report as one JSON object on stdout (the --out .json document) instead of the table.")]
+    public bool Json { get; init; }
+
     [CommandOption("--judge <MODEL>")]
     [Description("Ask MODEL to score each answer 1–5 against a rubric; its mean is reported, its cost shown apart.")]
     public string? Judge { get; init; }

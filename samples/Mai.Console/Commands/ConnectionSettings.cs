@@ -17,7 +17,7 @@ internal class ConnectionSettings : CommandSettings
     [Description("API key (or AZURE_AI_CHAT_KEY). Without one, Entra ID (DefaultAzureCredential) is used.")]
     public string? Key { get; init; }
 
-    [CommandOption("--model <NAME>")]
+    [CommandOption("-m|--model <NAME>")]
     [Description("Model or deployment name (or AZURE_AI_CHAT_MODEL).")]
     public string? Model { get; init; }
 

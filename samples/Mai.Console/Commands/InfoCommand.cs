@@ -28,6 +28,7 @@ internal sealed class InfoCommand(CliEnvironment environment) : AsyncCommand<Inf
             var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
             Row(grid, "endpoint host", $"{endpoint.Host}{(endpoint.IsDefaultPort ? string.Empty : ":" + endpoint.Port)} ({endpoint.Scheme}; from {connection.EndpointSource})");
             Row(grid, "model", connection.Model is null ? "(not set: the endpoint's own model)" : $"{connection.Model}{(connection.IsEmulated ? " (emulated)" : string.Empty)}");
+            Row(grid, "transport", factory.TransportDescription(settings));
             Row(grid, "auth", connection.AuthKind);
             Row(grid, "api-version", settings.ApiVersion ?? $"{EndpointInfoProbe.DefaultApiVersion} (transport default)");
             Row(grid, "usage database", factory.UsageDatabasePath(settings.Database) ?? "none (calls are not recorded)");

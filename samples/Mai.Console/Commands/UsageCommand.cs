@@ -31,7 +31,16 @@ internal sealed class UsageCommand(CliEnvironment environment) : Command<UsageSe
             var selected = all.Where(c => since is null || c.Timestamp >= since).ToList();
             var hiddenEmulated = settings.IncludeEmulated ? 0 : raw.Count(c => c.Emulated && (since is null || c.Timestamp >= since));
 
-            Write(CliConsole.ForOutput(environment), path, settings, since, selected, UsageSummary.ProjectMonth(all, time), hiddenEmulated);
+            var month = UsageSummary.ProjectMonth(all, time);
+            if (settings.Json)
+            {
+                UsageJson.Write(environment.Output, settings, since, UsageSummary.Group(selected, settings.Grouping, time.LocalTimeZone), UsageSummary.Sum("total", selected), month, hiddenEmulated);
+            }
+            else
+            {
+                Write(CliConsole.ForOutput(environment), path, settings, since, selected, month, hiddenEmulated);
+            }
+
             return 0;
         }
         catch (Exception ex)
@@ -49,8 +58,11 @@ internal sealed class UsageCommand(CliEnvironment environment) : Command<UsageSe
             parts.Add(parts.Count == 0 ? "unknown" : $"+ unknown for {unpriced} call{(unpriced == 1 ? string.Empty : "s")}");
         }
 
-        return parts.Count == 0 ? "0" : string.Join(' ', parts);
+        return parts.Count == 0 ? Money(0, DefaultCurrency) : string.Join(' ', parts);
     }
+
+    /// <summary>The currency of an amount with no priced call behind it: the shipped price table's.</summary>
+    internal const string DefaultCurrency = "USD";
 
     internal static string Money(decimal amount, string currency) => amount.ToString("0.00####", CultureInfo.InvariantCulture) + " " + currency;
 
@@ -107,7 +119,7 @@ internal sealed class UsageCommand(CliEnvironment environment) : Command<UsageSe
         var elapsed = string.Create(CultureInfo.InvariantCulture, $"{days:0.0} of {length:0} days");
         if (month.Calls == 0)
         {
-            return $"This month ({label}): no calls yet ({elapsed}); projected spend 0.";
+            return $"This month ({label}): no calls yet ({elapsed}); projected spend {Money(0, DefaultCurrency)}.";
         }
 
         var unknown = month.UnpricedCalls > 0 ? $" ({month.UnpricedCalls} call{(month.UnpricedCalls == 1 ? string.Empty : "s")} with unknown cost not included)" : string.Empty;

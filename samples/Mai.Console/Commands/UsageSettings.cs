@@ -26,6 +26,10 @@ internal sealed class UsageSettings : CommandSettings
     [Description("Include calls served by the embedded emulator (left out by default: they cost nothing real).")]
     public bool IncludeEmulated { get; init; }
 
+    [CommandOption("--json")]
+    [Description("Print exactly one JSON object (rows, total, this month's spend and projection) on stdout.")]
+    public bool Json { get; init; }
+
     public UsageGrouping Grouping => Enum.Parse<UsageGrouping>(By, ignoreCase: true);
 
     public override ValidationResult Validate()

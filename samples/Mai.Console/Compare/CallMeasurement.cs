@@ -29,6 +29,9 @@ internal sealed record CallMeasurement
 
     public string? Currency { get; init; }
 
+    /// <summary>Gets the answer text (reasoning apart); <see langword="null"/> when the call failed.</summary>
+    public string? Answer { get; init; }
+
     /// <summary>Gets whether the answer met the prompt's expectation; <see langword="null"/> when there was none or the call failed.</summary>
     public bool? Passed { get; init; }
 

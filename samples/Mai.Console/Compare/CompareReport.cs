@@ -23,6 +23,15 @@ internal sealed record CompareReport
 
     public required IReadOnlyList<CallMeasurement> Calls { get; init; }
 
+    /// <summary>Gets the prompts, with their text and expectation, so each pass or failure can be explained.</summary>
+    public IReadOnlyList<PromptCase> PromptCases { get; init; } = [];
+
+    /// <summary>Gets how many calls were planned (models × prompts × runs).</summary>
+    public int PlannedCalls { get; init; }
+
+    /// <summary>Gets whether the run was stopped (Ctrl+C) before every planned call was measured.</summary>
+    public bool Incomplete => Calls.Count < PlannedCalls;
+
     /// <summary>Gets what the judge cost over all answers; <see langword="null"/> when unknown or no judge.</summary>
     public decimal? JudgeCost => JudgeModel is null || Models.Any(m => m.JudgeAsked > 0 && m.JudgeCost is null) ? null : Models.Sum(m => m.JudgeCost ?? 0);
 
@@ -38,8 +47,11 @@ internal sealed record CompareReport
         TimeSpan elapsed,
         DateTimeOffset generatedAt,
         JudgeScorer? judge,
-        bool judgeEmulated) => new()
+        bool judgeEmulated,
+        IReadOnlyList<PromptCase>? promptCases = null) => new()
         {
+            PromptCases = promptCases ?? [],
+            PlannedCalls = targets.Count * prompts * runs,
             GeneratedAt = generatedAt,
             PromptSource = promptSource,
             Prompts = prompts,

@@ -31,8 +31,10 @@ internal sealed class CompareRunner(TimeProvider time)
             }
         }
 
-        var results = new CallMeasurement[work.Count];
-        await Parallel.ForEachAsync(
+        var results = new CallMeasurement?[work.Count];
+        try
+        {
+            await Parallel.ForEachAsync(
             Enumerable.Range(0, work.Count),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (i, token) =>
@@ -42,7 +44,13 @@ internal sealed class CompareRunner(TimeProvider time)
                 results[i] = measurement;
                 completed?.Invoke(measurement);
             }).ConfigureAwait(false);
-        return results;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: keep what was measured; the calls in flight are dropped (they have no complete measurement).
+        }
+
+        return [.. results.OfType<CallMeasurement>()];
     }
 
     private async Task<CallMeasurement> MeasureAsync(CompareTarget target, PromptCase prompt, int run, JudgeScorer? judge, CancellationToken cancellationToken)
@@ -100,6 +108,7 @@ internal sealed class CompareRunner(TimeProvider time)
             ReasoningTokens = usage?.ReasoningTokenCount ?? 0,
             Cost = result.Cost,
             Currency = result.Currency,
+            Answer = result.Answer,
             Passed = prompt.Expect?.Check(result.Answer),
             Judged = judge is not null,
             JudgeScore = verdict.Score,

@@ -48,11 +48,41 @@ internal sealed class CliEnvironment
     /// every client, below the command-line flags. Empty by default, so tests see only what they set.</summary>
     public IConfiguration Configuration { get; init; } = new ConfigurationBuilder().Build();
 
+    /// <summary>Gets or sets whether stderr is a terminal (then a live status shows while the model thinks).</summary>
+    public bool InteractiveError { get; init; }
+
+    /// <summary>Gets or sets the terminal width in columns; <see langword="null"/> detects it (a real terminal). Tests and
+    /// <c>COLUMNS</c> set it.</summary>
+    public int? Width { get; init; }
+
+    /// <summary>Gets how long <c>mai "prompt"</c> waits for a first byte on a redirected stdin before sending the prompt alone.</summary>
+    /// <value>The default is 2 seconds.</value>
+    public TimeSpan StdinGrace { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets where Ctrl+C goes (the process wires <c>Console.CancelKeyPress</c> to it).</summary>
+    public Interrupts Interrupts { get; init; } = new();
+
+    /// <summary>A copy of this environment reading its input from <paramref name="input"/> (a prompt already read from a pipe).</summary>
+    public CliEnvironment WithInput(TextReader input) => new(Output, Error, GetEnvironmentVariable, TimeProvider, input)
+    {
+        Interactive = Interactive,
+        InteractiveInput = false,
+        InteractiveError = InteractiveError,
+        Width = Width,
+        Interrupts = Interrupts,
+        StdinGrace = StdinGrace,
+        DataDirectory = DataDirectory,
+        EmulatorModels = EmulatorModels,
+        Configuration = Configuration,
+    };
+
     public static CliEnvironment FromProcess(IConfiguration configuration) => new(System.Console.Out, System.Console.Error, Environment.GetEnvironmentVariable, input: System.Console.In)
     {
         Configuration = configuration,
         Interactive = !System.Console.IsOutputRedirected,
         InteractiveInput = !System.Console.IsInputRedirected,
+        InteractiveError = !System.Console.IsErrorRedirected,
+        Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : null,
         DataDirectory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "mai"),
         EmulatorModels = ConsoleEmulatorModels.Paced,
     };

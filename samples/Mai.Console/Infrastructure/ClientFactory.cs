@@ -77,27 +77,35 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
 
         if (ownEndpoint.Value is not null)
         {
-            return new ModelConnection
+            return Checked(new ModelConnection
             {
                 Model = model,
                 Endpoint = ParseEndpoint(ownEndpoint.Value, ownEndpoint.Source),
                 ApiKey = ownKey.Value,
                 EndpointSource = ownEndpoint.Source,
                 AuthKind = ownKey.Value is null ? "Entra ID (DefaultAzureCredential)" : $"api-key from {ownKey.Source}",
-            };
+            });
         }
 
         if (defaultEndpoint.Item1 is not null)
         {
             var key = ownKey.Value is not null ? ownKey : (defaultKey.Item1, defaultKey.Item2);
-            return new ModelConnection
+            return Checked(new ModelConnection
             {
                 Model = model,
                 Endpoint = ParseEndpoint(defaultEndpoint.Item1, defaultEndpoint.Item2),
                 ApiKey = key.Item1,
                 EndpointSource = defaultEndpoint.Item2,
                 AuthKind = key.Item1 is null ? "Entra ID (DefaultAzureCredential)" : $"api-key from {key.Item2}",
-            };
+            });
+        }
+
+        // A key without an endpoint means a real endpoint was meant: never send it to the emulator and pretend it worked.
+        if ((ownKey.Value is not null ? ownKey.Source : defaultKey.Item2) is { Length: > 0 } keySource)
+        {
+            throw new ArgumentException(
+                $"a key is set ({keySource}) but no endpoint: set --endpoint or {EndpointVariable} to the resource the key belongs to" +
+                (model is null ? string.Empty : $" (or --model-endpoint {model}=URL)") + ". Without an endpoint mai uses the embedded emulator, which needs no key.");
         }
 
         return new ModelConnection
@@ -116,6 +124,11 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
         if (!connection.IsEmulated)
         {
             return connection;
+        }
+
+        if (!environment.EmulatorModels.Any(m => m.Name.Equals(connection.Model, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException(UnservedModel(connection.Model!));
         }
 
         var emulator = await StartEmulatorAsync(connection.Model!, cancellationToken).ConfigureAwait(false);
@@ -169,7 +182,8 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
 
             if (sink is not null)
             {
-                options.Ledger = new UsageLedger([connection.IsEmulated ? sink.ForEmulated() : sink]);
+                // A Mai.Emulator started on its own (any endpoint on loopback) costs nothing real: recorded as emulated.
+                options.Ledger = new UsageLedger([connection.IsEmulated || connection.IsLocal ? sink.ForEmulated() : sink]);
             }
 
             ApplyPipelineSettings(settings, options);
@@ -182,6 +196,19 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
         }
 
         return provider.GetRequiredService<MaiClient>();
+    }
+
+    /// <summary>Gets the transport calls use and where that came from: <c>--transport</c>, else <c>Mai:Transport</c>, else the default.</summary>
+    public string TransportDescription(ConnectionSettings settings)
+    {
+        if (settings.Transport is { } flag && ClientFactoryTransports.Parse(flag) is { } fromFlag)
+        {
+            return $"{fromFlag} (from --transport)";
+        }
+
+        return Blank(environment.Configuration[$"{ConfigurationSection}:Transport"]) is { } configured
+            ? $"{configured} (from configuration {ConfigurationSection}:Transport)"
+            : $"{MaiTransport.AzureInference} (default; --transport openai-v1 for the OpenAI SDK)";
     }
 
     /// <summary>Resolves the usage database path: <c>--db</c>, <c>MAI_USAGE_DB</c>, then the data directory; <see langword="null"/> for none.</summary>
@@ -234,7 +261,7 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
                     deployment.Endpoint = uri;
                     break;
                 case "endpoint":
-                    throw new ArgumentException($"--fallback: endpoint '{value}' is not an absolute URL.");
+                    throw new ArgumentException("--fallback: the endpoint is not an absolute URL (not shown: it may be a key).");
                 case "model":
                     deployment.Model = value;
                     break;
@@ -244,8 +271,11 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
                 case "name":
                     deployment.Name = value;
                     break;
+                case "":
+                    // No NAME= before the value: the part may be a key written as key:KEY; never echo it.
+                    throw new ArgumentException("--fallback: a part is not NAME=VALUE (not shown: it may be a key); expected endpoint=URL,model=NAME[,key=KEY][,name=NAME].");
                 default:
-                    throw new ArgumentException($"--fallback: unknown or malformed part '{(eq > 0 ? part[..eq] : part)}'; expected endpoint=URL,model=NAME[,key=KEY][,name=NAME].");
+                    throw new ArgumentException($"--fallback: unknown part '{part[..eq].Trim()}='; expected endpoint=URL,model=NAME[,key=KEY][,name=NAME].");
             }
         }
 
@@ -326,7 +356,8 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
             var eq = specs[i].IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new ArgumentException($"{flag} '{specs[i].Split('=')[0]}…' must be NAME=VALUE.");
+                // Never echo the value: a key typed with ':' instead of '=' would be printed.
+                throw new ArgumentException($"{flag} number {i + 1} must be NAME=VALUE (the value is not shown).");
             }
 
             if (specs[i][..eq].Trim().Equals(model, StringComparison.OrdinalIgnoreCase) && Blank(specs[i][(eq + 1)..]) is { } value)
@@ -347,12 +378,35 @@ internal sealed class ClientFactory(CliEnvironment environment, string command =
         return (null, string.Empty);
     }
 
+    /// <summary>The error for a model the embedded emulator does not serve, with the nearest name it does serve.</summary>
+    internal string UnservedModel(string model)
+    {
+        var served = environment.EmulatorModels.Select(m => m.Name).ToList();
+        var near = ArgumentChecker.Nearest(model, served);
+        return $"'{model}' has no endpoint and the embedded emulator does not serve it{(near is null ? string.Empty : $" (did you mean {near}?)")}; " +
+            $"it serves {string.Join(", ", served)}. For another model set --endpoint, --model-endpoint {model}=URL or {ModelsVariablePrefix}{model}__ENDPOINT.";
+    }
+
+    /// <summary>Refuses what cannot work before anything is sent: Entra ID over plain http (a local emulator without its key).</summary>
+    private static ModelConnection Checked(ModelConnection connection)
+    {
+        if (connection.ApiKey is null && connection.Endpoint is { Scheme: "http" } endpoint)
+        {
+            var local = endpoint.IsLoopback
+                ? $" For a Mai.Emulator started on its own, pass --key with the key it printed at start-up (mai-emulator-key unless it was started with --api-key; any key when it runs --no-auth)."
+                : string.Empty;
+            throw new ArgumentException($"no key for {endpoint.GetLeftPart(UriPartial.Authority)} ({connection.EndpointSource}): Entra ID needs https.{local}");
+        }
+
+        return connection;
+    }
+
     private static string Sanitize(string model) => string.Concat(model.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
 
     private static Uri ParseEndpoint(string value, string source) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw new ArgumentException($"The endpoint '{value}' ({source}) is not an absolute http(s) URL.");
+            : throw new ArgumentException($"the endpoint given by {source} is not an absolute http(s) URL (not shown: it may be a key pasted in the wrong place).");
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -14,10 +14,10 @@ internal static class ErrorReporter
 
     public static int ExitCode(Exception exception) => exception switch
     {
-        ArgumentException or Microsoft.Extensions.Options.OptionsValidationException => 2,
-        BudgetExceededException => 3,
-        OperationCanceledException => 130,
-        _ => 1,
+        ArgumentException or Microsoft.Extensions.Options.OptionsValidationException => MaiCli.UsageError,
+        BudgetExceededException => MaiCli.BudgetRefused,
+        OperationCanceledException => MaiCli.Cancelled,
+        _ => MaiCli.ServiceError,
     };
 
     private static string Explain(Exception exception) => exception switch
@@ -42,7 +42,7 @@ internal static class ErrorReporter
     private static string Code(string? code, int status) =>
         code is null || code == status.ToString(System.Globalization.CultureInfo.InvariantCulture) ? string.Empty : $" {code}";
 
-    private static string FirstLine(string text)
+    public static string FirstLine(string text)
     {
         var line = text.AsSpan().Trim();
         var newline = line.IndexOfAny('\r', '\n');

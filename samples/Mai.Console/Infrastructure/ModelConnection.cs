@@ -22,6 +22,9 @@ internal sealed class ModelConnection
     /// <summary>Gets whether the model is served by the embedded emulator.</summary>
     public bool IsEmulated { get; init; }
 
+    /// <summary>Gets whether the endpoint is on loopback (a Mai.Emulator started on its own, a test server): no real spend.</summary>
+    public bool IsLocal => !IsEmulated && Endpoint is { IsLoopback: true };
+
     /// <summary>Gets the name shown in tables and reports: the model, with <c>(emulated)</c> when it is.</summary>
     public string DisplayName => (Model ?? "(endpoint's model)") + (IsEmulated ? " (emulated)" : string.Empty);
 

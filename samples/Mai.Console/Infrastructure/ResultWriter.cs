@@ -38,8 +38,11 @@ internal static class ResultWriter
     {
         { Cost: { } cost, Currency: { } currency } => $"cost {cost.ToString("0.######", CultureInfo.InvariantCulture)} {currency}",
         { UsageRecords.Count: 0 } => "cost unknown (not metered)",
-        _ => $"cost unknown for {result.UsageRecords.FirstOrDefault(r => r.Cost is null)?.Model ?? result.Model}: add a price",
+        _ => UnknownCost(result.UsageRecords.FirstOrDefault(r => r.Cost is null)?.Model ?? result.Model ?? "the model"),
     };
+
+    /// <summary>Says the cost is unknown and where a price goes (the <c>Mai:Prices</c> section of appsettings.json).</summary>
+    public static string UnknownCost(string model) => $"cost unknown for {model}: add a price under Mai:Prices:Models:{model} in appsettings.json (see README, Usage and cost)";
 
     public static void WriteJson(TextWriter output, MaiResult result)
     {

@@ -216,4 +216,18 @@ public class CompareCommandTests
 
         return count;
     }
+
+    [Fact]
+    public async Task Run_Json_StdoutIsTheJsonReportAloneNotesOnStderr()
+    {
+        using var temp = new TempFolder();
+
+        var (code, stdout, stderr) = await Cli.RunAsync(["compare", "--models", "gpt-4o", "--json", "--db", "none"]);
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("gpt-4o", Assert.Single(json.RootElement.GetProperty("models").EnumerateArray()).GetProperty("model").GetString());
+        Assert.Equal(20, json.RootElement.GetProperty("calls").GetArrayLength());
+        Assert.Contains("(emulated) = served by the embedded Mai emulator", stderr);
+    }
 }

@@ -10,21 +10,47 @@ internal static class Cli
         Dictionary<string, string?>? environment = null,
         string? input = null,
         TimeProvider? time = null,
-        Dictionary<string, string?>? configuration = null)
+        Dictionary<string, string?>? configuration = null,
+        bool stdoutIsTerminal = false,
+        bool stderrIsTerminal = false,
+        bool stdinIsTerminal = false,
+        int? width = null,
+        Action<Interrupts>? interrupts = null,
+        TextReader? reader = null,
+        CancellationTokenSource? ctrlCToProcess = null,
+        TimeSpan? stdinGrace = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        using var stdin = new StringReader(input ?? string.Empty);
+        using var stdin = reader ?? new StringReader(input ?? string.Empty);
+        var ctrlC = new Interrupts();
+        interrupts?.Invoke(ctrlC);
         var env = environment ?? [];
         var cli = new CliEnvironment(stdout, stderr, name => env.GetValueOrDefault(name), time, stdin)
         {
             Configuration = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(new Microsoft.Extensions.Configuration.ConfigurationBuilder(), configuration ?? []).Build(),
+            Interactive = stdoutIsTerminal,
+            InteractiveError = stderrIsTerminal,
+            InteractiveInput = stdinIsTerminal,
+            Width = width ?? (stdoutIsTerminal ? 1_000 : null),
+            Interrupts = ctrlC,
+            StdinGrace = stdinGrace ?? TimeSpan.FromSeconds(2),
         };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken, ctrlCToProcess?.Token ?? CancellationToken.None);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
         var code = await MaiCli.RunAsync(args, cli, timeout.Token);
-        return (code, stdout.ToString(), stderr.ToString());
+        // A terminal shows text, not its colour codes: tests read what a person sees.
+        return (code, Terminal.Strip(stdout.ToString()), Terminal.Strip(stderr.ToString()));
     }
+}
+
+/// <summary>What a terminal shows of console output: the text without ANSI colour codes.</summary>
+internal static partial class Terminal
+{
+    public static string Strip(string text) => Ansi().Replace(text, string.Empty);
+
+    [System.Text.RegularExpressions.GeneratedRegex("\u001b\\[[0-9;]*m")]
+    private static partial System.Text.RegularExpressions.Regex Ansi();
 }
 
 /// <summary>A temporary folder deleted after the test.</summary>

@@ -154,7 +154,7 @@ public class UsageTests
 
         Assert.Equal(0, code);
         Assert.Contains("(0 recorded calls;", stdout);
-        Assert.Contains("This month (2026-11): no calls yet (15.0 of 30 days); projected spend 0.", stdout);
+        Assert.Contains("This month (2026-11): no calls yet (15.0 of 30 days); projected spend 0.00 USD.", stdout);
         Assert.False(File.Exists(path));
     }
 
@@ -165,5 +165,43 @@ public class UsageTests
 
         Assert.NotEqual(0, code);
         Assert.Contains("--by must be model, day or month; it was 'week'.", stderr);
+    }
+
+    [Fact]
+    public async Task Run_Json_OneObjectWithRowsTotalAndProjectionInEachCurrency()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("usage.db");
+        Seed(path);
+
+        var (code, stdout, stderr) = await Cli.RunAsync(["usage", "--db", path, "--json"], time: new FakeTimeProvider(Now));
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("model", root.GetProperty("by").GetString());
+        Assert.Equal(1, root.GetProperty("emulated_hidden").GetInt32());
+        Assert.Equal(["gpt-4o", "o3-mini", "DeepSeek-R1"], root.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
+        var total = root.GetProperty("total");
+        Assert.Equal(4, total.GetProperty("calls").GetInt32());
+        Assert.Equal(1415, total.GetProperty("total_tokens").GetInt64());
+        Assert.Equal(4.75m, total.GetProperty("cost")[0].GetProperty("amount").GetDecimal());
+        Assert.Equal("USD", total.GetProperty("cost")[0].GetProperty("currency").GetString());
+        Assert.Equal(1, total.GetProperty("unpriced_calls").GetInt32());
+        var month = root.GetProperty("month");
+        Assert.Equal("2026-11", month.GetProperty("month").GetString());
+        Assert.Equal(1.75m, month.GetProperty("spent")[0].GetProperty("amount").GetDecimal());
+        Assert.Equal(3.50m, month.GetProperty("projected")[0].GetProperty("amount").GetDecimal());
+        Assert.Equal("USD", month.GetProperty("projected")[0].GetProperty("currency").GetString());
+    }
+
+    [Fact]
+    public void FormatProjection_OnlyUnpricedCalls_ProjectedSpendNamesTheCurrency()
+    {
+        StoredCall call = new(new(2026, 11, 5, 0, 0, 0, TimeSpan.Zero), "ask", "DeepSeek-R1", "d", 1, 1, 0, 0, 2, false, null, "USD", "Succeeded", false);
+
+        var text = Mai.Console.Commands.UsageCommand.FormatProjection(UsageSummary.ProjectMonth([call], new FakeTimeProvider(Now)));
+
+        Assert.Equal("This month (2026-11): 0.00 USD over 15.0 of 30 days; at this rate 0.00 USD by 2026-11-30 (1 call with unknown cost not included).", text);
     }
 }

@@ -32,6 +32,11 @@ internal static class HtmlReportWriter
             html.AppendLine("<p class=\"note\">Models marked <span class=\"emulated\">(emulated)</span> were served by the embedded Mai emulator: their latency, text and pass rates are synthetic.</p>");
         }
 
+        if (report.Incomplete)
+        {
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p class=\"note\"><strong>Incomplete:</strong> stopped after {report.Calls.Count} of {report.PlannedCalls} calls; the figures cover the calls that finished.</p>");
+        }
+
         html.AppendLine("<h2>Summary</h2>");
         html.AppendLine("<div class=\"wide\"><table><thead><tr><th>model</th><th>ok</th><th>pass rate</th><th>TTFT p50 / p95 (ms)</th><th>latency p50 / p95 (ms)</th><th>output tok/s</th><th>tokens in / out / reasoning (mean)</th><th>cost per call</th><th>cost per 1,000 calls</th><th>errors</th><th>judge (1–5)</th></tr></thead><tbody>");
         foreach (var m in report.Models)
@@ -63,8 +68,48 @@ internal static class HtmlReportWriter
             [.. report.Models.Select(m => (m.DisplayName, m.CostPer1000Calls is { } c ? (double?)(double)c : null, m.CostPer1000Calls is null ? "unknown (no price for this model)" : ReportFormat.Money(m.CostPer1000Calls, m.Currency)))],
             currency));
         html.AppendLine("<p class=\"note\">Cost is unknown (never 0) when a model has no price in the price table.</p>");
+        Answers(html, report);
         html.AppendLine("</body></html>");
         return html.ToString();
+    }
+
+    /// <summary>One section per prompt: its text and check, then each model's answer side by side with pass or fail.</summary>
+    private static void Answers(StringBuilder html, CompareReport report)
+    {
+        if (report.PromptCases.Count == 0)
+        {
+            return;
+        }
+
+        html.AppendLine("<h2>Prompts and answers</h2>");
+        foreach (var prompt in report.PromptCases)
+        {
+            html.AppendLine(CultureInfo.InvariantCulture, $"<section class=\"prompt\" id=\"prompt-{prompt.Number}\"><h3>Prompt {prompt.Number}</h3><p>{E(prompt.Prompt)}</p>");
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p class=\"note\">check: {E(prompt.Expect?.ToString() ?? "none (latency and cost only)")}</p>");
+            html.Append("<div class=\"wide\"><table><thead><tr>");
+            foreach (var m in report.Models)
+            {
+                html.Append("<th>").Append(E(m.DisplayName)).Append("</th>");
+            }
+
+            html.AppendLine("</tr></thead><tbody><tr>");
+            foreach (var m in report.Models)
+            {
+                var call = report.Calls.Where(c => c.Model == m.Model && c.Prompt == prompt.Number).OrderBy(c => c.Run).FirstOrDefault();
+                var verdict = call switch
+                {
+                    null => "not run",
+                    { Succeeded: false } => "error: " + call.Error,
+                    { Passed: true } => "passed",
+                    { Passed: false } => "failed",
+                    _ => "no check",
+                };
+                html.Append("<td class=\"text answer\" style=\"white-space:normal;vertical-align:top\"><p><strong>").Append(E(verdict)).Append("</strong></p><p>")
+                    .Append(E(call?.Answer ?? string.Empty)).AppendLine("</p></td>");
+            }
+
+            html.AppendLine("</tr></tbody></table></div></section>");
+        }
     }
 
     private static void Cells(StringBuilder html, params string[] cells)

@@ -18,6 +18,19 @@ internal static class JsonReportWriter
             json.WriteNumber("runs", report.Runs);
             json.WriteNumber("concurrency", report.Concurrency);
             json.WriteNumber("elapsed_ms", Math.Round(report.Elapsed.TotalMilliseconds, 1));
+            json.WriteBoolean("complete", !report.Incomplete);
+            json.WriteNumber("planned_calls", report.PlannedCalls);
+            json.WriteStartArray("prompt_cases");
+            foreach (var prompt in report.PromptCases)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("number", prompt.Number);
+                json.WriteString("text", prompt.Prompt);
+                String(json, "expect", prompt.Expect?.ToString());
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             if (report.JudgeModel is { } judge)
             {
                 json.WriteStartObject("judge");
@@ -63,6 +76,7 @@ internal static class JsonReportWriter
                 }
 
                 Number(json, "judge_score", c.JudgeScore);
+                String(json, "answer", c.Answer);
                 json.WriteEndObject();
             }
 

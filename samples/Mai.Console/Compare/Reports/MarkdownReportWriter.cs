@@ -12,6 +12,12 @@ internal static class MarkdownReportWriter
         md.AppendLine("# mai compare");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{report.Prompts} prompts ({report.PromptSource}) × {report.Runs} run(s) per model, {report.Concurrency} at a time, streamed; {report.Elapsed.TotalSeconds:0.0} s; {report.GeneratedAt:yyyy-MM-dd HH:mm} UTC.");
+        if (report.Incomplete)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"**Incomplete:** stopped after {report.Calls.Count} of {report.PlannedCalls} calls; the figures cover the calls that finished.");
+        }
+
         if (report.AnyEmulated)
         {
             md.AppendLine();
