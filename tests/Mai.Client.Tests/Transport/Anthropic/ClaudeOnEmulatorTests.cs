@@ -234,6 +234,32 @@ public sealed class ClaudeOnEmulatorTests
         Assert.Equal("USD", write.Currency);
     }
 
+    [Fact]
+    public async Task Stream_TruncatedAfterMessageStart_RetriedAndTheFailedAttemptKeepsItsReportedUsage()
+    {
+        // message_start reports the input tokens before any content: the cut attempt is billed with them (not an estimate),
+        // and, as nothing reached the caller yet, the stream is still retried (a usage-only first update would commit it).
+        await using var emu = await EmulatorKit.StartAsync();
+        var clock = new TestClock();
+        var ledger = new UsageLedger();
+        var options = Options(emu, clock);
+        options.Ledger = ledger;
+        using var client = new MaiClient(options);
+        emu.Script(EmulatorFault.TruncateStream(afterChunks: 1), EmulatorFault.None);
+
+        var result = (await CallOutcome.RunAsync(client, clock, streaming: true)).Ok;
+
+        Assert.Equal(2, emu.Requests.Count);
+        var whole = JsonDocument.Parse(await RawMessageAsync(emu, emu.Requests[0].Body)).RootElement.GetProperty("usage");
+        var records = ledger.GetRecords();
+        Assert.Equal(2, records.Count);
+        Assert.Equal((UsageOutcome.Failed, UsageSource.Reported), (records[0].Outcome, records[0].Source));
+        Assert.Equal(whole.GetProperty("input_tokens").GetInt64(), records[0].Usage.InputTokenCount);
+        Assert.False(records[0].Usage.IsEstimated);
+        Assert.Equal(UsageOutcome.Succeeded, records[1].Outcome);
+        Assert.Equal(result.Usage!.OutputTokenCount, records[1].Usage.OutputTokenCount);
+    }
+
     private static async Task<string> RawMessageAsync(MaiEmulator emu, string body)
     {
         // The same request, non-streamed, straight to the emulator: what it answered (deterministic for the same request).
