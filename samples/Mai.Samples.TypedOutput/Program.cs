@@ -1,5 +1,6 @@
 // Typed output: MaiClient.AskAsync<T> sends a JSON schema derived from T and returns the answer deserialized.
 // Runs on the embedded emulator; set AZURE_AI_CHAT_ENDPOINT/KEY/MODEL for a real one.
+using Mai.Client.Errors;
 using Mai.Client;
 using Mai.Emulator;
 

@@ -42,7 +42,7 @@ public sealed partial class MaiClientOptions
 
     /// <summary>Gets or sets the REST api-version sent to the endpoint.</summary>
     /// <value>The default is <see langword="null"/>: the transport's default (<c>2024-05-01-preview</c> for Azure.AI.Inference; none
-    /// for <see cref="MaiTransport.OpenAIv1"/>, whose routes are versionless).</value>
+    /// for <see cref="MaiTransport.OpenAIV1"/>, whose routes are versionless).</value>
     public string? ApiVersion { get; set; }
 
     /// <summary>Gets or sets how long one network read may take, including the gap between two stream chunks.</summary>

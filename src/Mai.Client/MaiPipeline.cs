@@ -61,7 +61,7 @@ internal static class MaiPipeline
                 : new AnthropicMessagesChatClient(deployment.Endpoint!, deployment.Credential ?? new DefaultAzureCredential(), messagesOptions);
         }
 
-        if (transport == MaiTransport.OpenAIv1)
+        if (transport == MaiTransport.OpenAIV1)
         {
             var openAIOptions = new OpenAIV1ChatClientOptions
             {

@@ -8,7 +8,7 @@ public enum MaiTransport
 
     /// <summary>The OpenAI SDK's pipeline against an OpenAI v1 endpoint (<c>https://&lt;resource&gt;.services.ai.azure.com/openai/v1</c>),
     /// the documented successor of the deprecated Azure AI Inference API; responses are read by Mai.Client the same way.</summary>
-    OpenAIv1 = 1,
+    OpenAIV1 = 1,
 
     /// <summary>Anthropic's Messages API, for Claude on Foundry (<c>https://&lt;resource&gt;.services.ai.azure.com/anthropic</c>), through
     /// <see cref="Transport.AnthropicMessagesChatClient"/>; chosen automatically for an endpoint whose path ends in <c>/anthropic</c>.</summary>

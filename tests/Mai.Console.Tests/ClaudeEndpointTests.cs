@@ -16,7 +16,7 @@ public sealed class ClaudeEndpointTests
 
     [Theory]
     [InlineData("claude-haiku-4-5", MaiTransport.AzureInference, "http://127.0.0.1:5000/anthropic")]
-    [InlineData("gpt-4o", MaiTransport.OpenAIv1, "http://127.0.0.1:5000/openai/v1")]
+    [InlineData("gpt-4o", MaiTransport.OpenAIV1, "http://127.0.0.1:5000/openai/v1")]
     [InlineData("gpt-4o", MaiTransport.AzureInference, "http://127.0.0.1:5000/")]
     public void EmulatorEndpoint_ClaudeOnTheMessagesRoute(string model, MaiTransport transport, string expected) =>
         Assert.Equal(new Uri(expected), ClientFactoryTransports.EmulatorEndpoint(new Uri("http://127.0.0.1:5000/"), transport, model));

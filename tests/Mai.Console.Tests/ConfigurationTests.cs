@@ -85,7 +85,7 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public async Task Run_OpenAIv1TransportOnTheEmbeddedEmulator_Answers()
+    public async Task Run_OpenAIV1TransportOnTheEmbeddedEmulator_Answers()
     {
         var (code, stdout, stderr) = await Cli.RunAsync(["--json", "--transport", "openai-v1", "Why is the sky blue?"]);
 

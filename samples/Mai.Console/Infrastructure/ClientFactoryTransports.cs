@@ -9,7 +9,7 @@ internal static class ClientFactoryTransports
     public static MaiTransport? Parse(string name) => name.Trim().ToLowerInvariant() switch
     {
         "azure-inference" or "azureinference" or "azure" => MaiTransport.AzureInference,
-        "openai-v1" or "openaiv1" or "openai" => MaiTransport.OpenAIv1,
+        "openai-v1" or "openaiv1" or "openai" => MaiTransport.OpenAIV1,
         "anthropic" or "anthropic-messages" or "messages" => MaiTransport.AnthropicMessages,
         _ => null,
     };
@@ -18,7 +18,7 @@ internal static class ClientFactoryTransports
     /// Claude models (<c>claude-*</c>) are served on the Messages API under <c>/anthropic</c>, as on Foundry.</summary>
     public static Uri EmulatorEndpoint(Uri emulator, MaiTransport transport, string? model = null) =>
         IsClaude(model) || transport == MaiTransport.AnthropicMessages ? new Uri(emulator, "/anthropic")
-        : transport == MaiTransport.OpenAIv1 ? new Uri(emulator, "/openai/v1")
+        : transport == MaiTransport.OpenAIV1 ? new Uri(emulator, "/openai/v1")
         : emulator;
 
     /// <summary>One Foundry resource serves chat completions under <c>/models</c> (or <c>/openai/v1</c>) and Claude under <c>/anthropic</c>:

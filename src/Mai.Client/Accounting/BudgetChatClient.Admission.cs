@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mai.Client.Errors;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client.Accounting;

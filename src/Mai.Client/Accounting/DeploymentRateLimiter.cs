@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Mai.Client.Errors;
 
 namespace Mai.Client.Accounting;
 

@@ -12,21 +12,43 @@ namespace Mai.Client.Accounting;
 /// <para>The metering layer attaches the attempt's <see cref="MaiUsage"/> to the <see cref="ChatResponse"/> it returns and
 /// to the final <see cref="ChatResponseUpdate"/> of a stream under <see cref="PropertyKey"/>; read it with
 /// <see cref="MaiUsageExtensions.GetMaiUsage(ChatResponse)"/>.</para>
+/// <para>A record with init properties, not a positional one, so that it can grow without breaking callers.</para>
 /// </remarks>
-/// <param name="InputTokenCount">Prompt tokens, cached ones included.</param>
-/// <param name="OutputTokenCount">Completion tokens, reasoning ones included.</param>
-/// <param name="ReasoningTokenCount">The part of <paramref name="OutputTokenCount"/> spent on reasoning.</param>
-/// <param name="CachedInputTokenCount">The part of <paramref name="InputTokenCount"/> served from the prompt cache.</param>
-/// <param name="TotalTokenCount">Total tokens as reported by the service (input + output when it reported none).</param>
-/// <param name="IsEstimated"><see langword="true"/> when at least one of the input or output counts was estimated with the tokenizer.</param>
-public sealed record MaiUsage(
-    long InputTokenCount,
-    long OutputTokenCount,
-    long ReasoningTokenCount,
-    long CachedInputTokenCount,
-    long TotalTokenCount,
-    bool IsEstimated)
+public sealed record MaiUsage
 {
+    /// <summary>Initializes a new instance with every count at zero; set the counts with an object initializer.</summary>
+    public MaiUsage()
+    {
+    }
+
+    internal MaiUsage(long inputTokenCount, long outputTokenCount, long reasoningTokenCount, long cachedInputTokenCount, long totalTokenCount, bool isEstimated)
+    {
+        InputTokenCount = inputTokenCount;
+        OutputTokenCount = outputTokenCount;
+        ReasoningTokenCount = reasoningTokenCount;
+        CachedInputTokenCount = cachedInputTokenCount;
+        TotalTokenCount = totalTokenCount;
+        IsEstimated = isEstimated;
+    }
+
+    /// <summary>Gets the prompt tokens, cached ones included.</summary>
+    public long InputTokenCount { get; init; }
+
+    /// <summary>Gets the completion tokens, reasoning ones included.</summary>
+    public long OutputTokenCount { get; init; }
+
+    /// <summary>Gets the part of <see cref="OutputTokenCount"/> spent on reasoning.</summary>
+    public long ReasoningTokenCount { get; init; }
+
+    /// <summary>Gets the part of <see cref="InputTokenCount"/> served from the prompt cache.</summary>
+    public long CachedInputTokenCount { get; init; }
+
+    /// <summary>Gets the total tokens as reported by the service (input + output when it reported none).</summary>
+    public long TotalTokenCount { get; init; }
+
+    /// <summary>Gets a value indicating whether at least one of the input or output counts was estimated with the tokenizer.</summary>
+    public bool IsEstimated { get; init; }
+
     /// <summary>The <c>AdditionalProperties</c> key under which the metering layer attaches a <see cref="MaiUsage"/> to responses and updates.</summary>
     public const string PropertyKey = "mai.usage";
 

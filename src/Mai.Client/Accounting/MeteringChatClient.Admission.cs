@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Mai.Client.Errors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 

@@ -144,7 +144,7 @@ public sealed partial class MeteringChatClient
             (outputCount, reasoningCount) = attempt.Output.Estimate(_estimator);
         }
 
-        return (new MaiUsage(inputCount, outputCount, reasoningCount, cached ?? 0, inputCount + outputCount, IsEstimated: true), source, reason);
+        return (new MaiUsage(inputCount, outputCount, reasoningCount, cached ?? 0, inputCount + outputCount, isEstimated: true), source, reason);
     }
 
     private void Report(MeteredAttempt attempt, UsageRecord? record, TimeSpan elapsed, string? errorType, Exception? error)

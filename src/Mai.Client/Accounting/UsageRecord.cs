@@ -1,27 +1,58 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Mai.Client.Accounting;
 
 /// <summary>One attempt that may have been billed: when, for whom, where, how many tokens, at what cost, and how it ended.</summary>
-/// <param name="Timestamp">When the attempt ended (from the configured <see cref="TimeProvider"/>).</param>
-/// <param name="Scope">Who the call is accounted to.</param>
-/// <param name="Deployment">The deployment the attempt was sent to.</param>
-/// <param name="Model">The model id the deployment serves (the configured one, resolved through the price table's deployment mapping).</param>
-/// <param name="Usage">The tokens of the attempt, reported or estimated (<see cref="MaiUsage.IsEstimated"/>).</param>
-/// <param name="Cost">The cost in <paramref name="Currency"/>; <see langword="null"/> when the model has no price.</param>
-/// <param name="Currency">The currency of <paramref name="Cost"/> (the price table's).</param>
-/// <param name="Outcome">How the attempt ended.</param>
-/// <param name="ResponseId">The service's response id, when one arrived.</param>
-public sealed record UsageRecord(
-    DateTimeOffset Timestamp,
-    MaiScope Scope,
-    string Deployment,
-    string Model,
-    MaiUsage Usage,
-    decimal? Cost,
-    string Currency,
-    UsageOutcome Outcome,
-    string? ResponseId)
+/// <remarks>A record with init properties, not a positional one, so that it can grow without breaking callers.</remarks>
+public sealed record UsageRecord
 {
     private readonly UsageSource? _source;
+
+    /// <summary>Initializes a new instance; set the properties with an object initializer.</summary>
+    public UsageRecord()
+    {
+    }
+
+    [SetsRequiredMembers]
+    internal UsageRecord(DateTimeOffset timestamp, MaiScope scope, string deployment, string model, MaiUsage usage, decimal? cost, string currency, UsageOutcome outcome, string? responseId)
+    {
+        Timestamp = timestamp;
+        Scope = scope;
+        Deployment = deployment;
+        Model = model;
+        Usage = usage;
+        Cost = cost;
+        Currency = currency;
+        Outcome = outcome;
+        ResponseId = responseId;
+    }
+
+    /// <summary>Gets when the attempt ended (from the configured <see cref="TimeProvider"/>).</summary>
+    public DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Gets who the call is accounted to.</summary>
+    public required MaiScope Scope { get; init; }
+
+    /// <summary>Gets the deployment the attempt was sent to.</summary>
+    public required string Deployment { get; init; }
+
+    /// <summary>Gets the model id the deployment serves (the configured one, resolved through the price table's deployment mapping).</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Gets the tokens of the attempt, reported or estimated (<see cref="MaiUsage.IsEstimated"/>).</summary>
+    public required MaiUsage Usage { get; init; }
+
+    /// <summary>Gets the cost in <see cref="Currency"/>; <see langword="null"/> when the model has no price.</summary>
+    public decimal? Cost { get; init; }
+
+    /// <summary>Gets the currency of <see cref="Cost"/> (the price table's).</summary>
+    public required string Currency { get; init; }
+
+    /// <summary>Gets how the attempt ended.</summary>
+    public UsageOutcome Outcome { get; init; }
+
+    /// <summary>Gets the service's response id, when one arrived.</summary>
+    public string? ResponseId { get; init; }
 
     /// <summary>Gets a value indicating whether the usage was estimated by the client (the service reported none).</summary>
     public bool IsEstimated => Usage.IsEstimated;

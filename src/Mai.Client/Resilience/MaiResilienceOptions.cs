@@ -1,3 +1,4 @@
+using Mai.Client.Errors;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -25,7 +26,7 @@ namespace Mai.Client.Resilience;
 /// <para>
 /// A deployment whose own client-side quota (<see cref="MaiDeployment.TokensPerMinute"/>, <see cref="MaiDeployment.RequestsPerMinute"/>)
 /// refuses an attempt was sent nothing: the call fails over to the next deployment at once, and other calls skip it until
-/// the quota frees up; on the last deployment the <see cref="Accounting.BudgetExceededException"/> ends the call. With
+/// the quota frees up; on the last deployment the <see cref="BudgetExceededException"/> ends the call. With
 /// <see cref="MaiClientOptions.EnableResilience"/> off, nothing is retried but <see cref="TotalTimeout"/>,
 /// <see cref="AttemptTimeout"/>, <see cref="FirstUpdateTimeout"/> and <see cref="IdleTimeout"/> still bound every call.
 /// </para>

@@ -1,3 +1,4 @@
+using Mai.Client.Errors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,6 @@
 using Azure;
 using Mai.Client.Accounting;
+using Mai.Client.Errors;
 using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
@@ -386,7 +387,7 @@ public class BudgetChatClientTests
 
         Assert.Equal(PromptTokens + 20, (await client.GetBalanceAsync("all", cancellationToken: Ct)).Tokens);
         var record = Assert.Single(_ledger.GetRecords());
-        Assert.Equal(new MaiUsage(PromptTokens, 20, 0, 0, PromptTokens + 20, IsEstimated: true), record.Usage);
+        Assert.Equal(new MaiUsage(PromptTokens, 20, 0, 0, PromptTokens + 20, isEstimated: true), record.Usage);
         Assert.Equal(UsageSource.Estimated, record.Source);
         Assert.Equal("the service reported invalid usage (input tokens -100000); the invalid counts were estimated", record.UsageReason);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Azure;
 using Mai.Client.Accounting;
+using Mai.Client.Errors;
 using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -79,7 +80,7 @@ public class MeteringChatClientTests
         var validOutput = output is >= 0 and <= int.MaxValue ? output : 4; // "You are helpful."
         var validReasoning = reasoning <= validOutput ? reasoning : 0;
         var validCached = cached <= validInput ? cached : 0;
-        Assert.Equal(new MaiUsage(validInput, validOutput, validReasoning, validCached, validInput + validOutput, IsEstimated: true), record.Usage);
+        Assert.Equal(new MaiUsage(validInput, validOutput, validReasoning, validCached, validInput + validOutput, isEstimated: true), record.Usage);
         Assert.Equal(UsageSource.Estimated, record.Source);
         Assert.Equal($"the service reported invalid usage ({detail}); the invalid counts were estimated", record.UsageReason);
         Assert.True(response.IsUsageEstimated());

@@ -124,7 +124,7 @@ public class MaiClientOptionsTests
         { "resilience", o => o.Resilience.MaxRetries = -1, "MaiResilienceOptions.MaxRetries must be between 0 and 100; it was -1." },
         { "api-version holding a key", o => o.ApiVersion = Key, "MaiClientOptions.ApiVersion is not a valid api-version value: use a date such as 2024-05-01, optionally with a suffix such as -preview, or 'preview' or 'latest' (use null to send none)." },
         { "api-version holding a query", o => o.ApiVersion = "2024-05-01&" + Key, "MaiClientOptions.ApiVersion is not a valid api-version value: use a date such as 2024-05-01, optionally with a suffix such as -preview, or 'preview' or 'latest' (use null to send none)." },
-        { "api-version holding a hex key on the OpenAI transport", o => { o.Transport = MaiTransport.OpenAIv1; o.ApiVersion = "0123456789abcdef0123456789abcdef"; }, "MaiClientOptions.ApiVersion is not a valid api-version value: use a date such as 2024-05-01, optionally with a suffix such as -preview, or 'preview' or 'latest' (use null to send none)." },
+        { "api-version holding a hex key on the OpenAI transport", o => { o.Transport = MaiTransport.OpenAIV1; o.ApiVersion = "0123456789abcdef0123456789abcdef"; }, "MaiClientOptions.ApiVersion is not a valid api-version value: use a date such as 2024-05-01, optionally with a suffix such as -preview, or 'preview' or 'latest' (use null to send none)." },
     };
 
     [Theory]

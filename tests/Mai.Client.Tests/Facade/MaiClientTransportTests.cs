@@ -7,7 +7,7 @@ public class MaiClientTransportTests
 {
     [Theory]
     [InlineData(MaiTransport.AzureInference, "", "/chat/completions?api-version=2024-05-01-preview")]
-    [InlineData(MaiTransport.OpenAIv1, "/openai/v1", "/openai/v1/chat/completions")]
+    [InlineData(MaiTransport.OpenAIV1, "/openai/v1", "/openai/v1/chat/completions")]
     public async Task StreamAsync_EitherTransport_ReasoningSplitUsageReportedAttemptsRecorded(MaiTransport transport, string path, string expectedTarget)
     {
         await using var emu = await MaiEmulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using Mai.Client.Errors;
 using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;

@@ -1,4 +1,5 @@
 using Mai.Client.Accounting;
+using Mai.Client.Errors;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;
 

@@ -1,3 +1,4 @@
+using Mai.Client.Errors;
 using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 using Mai.Client.Accounting;
@@ -224,4 +225,4 @@ public abstract class BudgetAdmissionTests(TransportKind transport)
 public sealed class BudgetAdmissionTestsOnAzureInference() : BudgetAdmissionTests(TransportKind.AzureInference);
 
 /// <summary>The suite over the OpenAI v1 transport.</summary>
-public sealed class BudgetAdmissionTestsOnOpenAIv1() : BudgetAdmissionTests(TransportKind.OpenAIv1);
+public sealed class BudgetAdmissionTestsOnOpenAIV1() : BudgetAdmissionTests(TransportKind.OpenAIV1);

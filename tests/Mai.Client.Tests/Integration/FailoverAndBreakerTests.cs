@@ -103,4 +103,4 @@ public abstract class FailoverAndBreakerTests(TransportKind transport)
 public sealed class FailoverAndBreakerTestsOnAzureInference() : FailoverAndBreakerTests(TransportKind.AzureInference);
 
 /// <summary>The suite over the OpenAI v1 transport.</summary>
-public sealed class FailoverAndBreakerTestsOnOpenAIv1() : FailoverAndBreakerTests(TransportKind.OpenAIv1);
+public sealed class FailoverAndBreakerTestsOnOpenAIV1() : FailoverAndBreakerTests(TransportKind.OpenAIV1);

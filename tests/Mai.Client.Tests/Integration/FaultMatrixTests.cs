@@ -72,7 +72,7 @@ public abstract class FaultMatrixTests(TransportKind transport)
         var first = fault switch
         {
             "reset" => null,
-            _ when status is 200 or null => new { Outcome = UsageOutcome.Failed, Usage = new MaiUsage(prompt, 0, 0, 0, prompt, IsEstimated: true) },
+            _ when status is 200 or null => new { Outcome = UsageOutcome.Failed, Usage = new MaiUsage(prompt, 0, 0, 0, prompt, isEstimated: true) },
             _ => new { Outcome = UsageOutcome.Rejected, Usage = MaiUsage.Zero },
         };
         var records = result.UsageRecords.ToList();
@@ -185,4 +185,4 @@ public abstract class FaultMatrixTests(TransportKind transport)
 public sealed class FaultMatrixTestsOnAzureInference() : FaultMatrixTests(TransportKind.AzureInference);
 
 /// <summary>The suite over the OpenAI v1 transport.</summary>
-public sealed class FaultMatrixTestsOnOpenAIv1() : FaultMatrixTests(TransportKind.OpenAIv1);
+public sealed class FaultMatrixTestsOnOpenAIV1() : FaultMatrixTests(TransportKind.OpenAIV1);

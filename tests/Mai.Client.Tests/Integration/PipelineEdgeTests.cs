@@ -1,4 +1,5 @@
 using Mai.Client.Accounting;
+using Mai.Client.Errors;
 using Mai.Client.Resilience;
 using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
@@ -36,7 +37,7 @@ public class PipelineEdgeTests
         var prompt = Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
         var output = Tokens.CountTokens(seen.AnswerText());
         Assert.Equal(UsageOutcome.Abandoned, record.Outcome);
-        Assert.Equal(new MaiUsage(prompt, output, 0, 0, prompt + output, IsEstimated: true), record.Usage);
+        Assert.Equal(new MaiUsage(prompt, output, 0, 0, prompt + output, isEstimated: true), record.Usage);
         var balance = await client.ChatClient.GetService<BudgetChatClient>()!.GetBalanceAsync("all", cancellationToken: EmulatorKit.Guard());
         Assert.Equal(prompt + output, balance.Tokens);
         Assert.Single(emu.Chats());
@@ -117,7 +118,7 @@ public class PipelineEdgeTests
         var result = (await CallOutcome.RunAsync(client, clock, streaming)).Ok;
 
         var wire = (await emu.ReplayAsync(emu.Chats()[0], EmulatorKit.Guard())).Usage!;
-        var expected = new MaiUsage(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, 0, wire.TotalTokens, IsEstimated: false);
+        var expected = new MaiUsage(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, 0, wire.TotalTokens, isEstimated: false);
         Assert.Equal(expected, result.Usage);
         Assert.Equal(expected, Assert.Single(ledger.GetRecords()).Usage);
     }

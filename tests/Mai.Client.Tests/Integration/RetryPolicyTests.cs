@@ -185,4 +185,4 @@ public abstract class RetryPolicyTests(TransportKind transport)
 public sealed class RetryPolicyTestsOnAzureInference() : RetryPolicyTests(TransportKind.AzureInference);
 
 /// <summary>The suite over the OpenAI v1 transport.</summary>
-public sealed class RetryPolicyTestsOnOpenAIv1() : RetryPolicyTests(TransportKind.OpenAIv1);
+public sealed class RetryPolicyTestsOnOpenAIV1() : RetryPolicyTests(TransportKind.OpenAIV1);

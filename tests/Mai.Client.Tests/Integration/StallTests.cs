@@ -1,4 +1,5 @@
 using System.Text;
+using Mai.Client.Errors;
 using Mai.Client.Resilience;
 using Mai.Client.Tests.TestSupport;
 using Mai.Client.Tests.Transport;
@@ -215,4 +216,4 @@ public abstract class StallTests(TransportKind transport)
 public sealed class StallTestsOnAzureInference() : StallTests(TransportKind.AzureInference);
 
 /// <summary>The suite over the OpenAI v1 transport.</summary>
-public sealed class StallTestsOnOpenAIv1() : StallTests(TransportKind.OpenAIv1);
+public sealed class StallTestsOnOpenAIV1() : StallTests(TransportKind.OpenAIV1);

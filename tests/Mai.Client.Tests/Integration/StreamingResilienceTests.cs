@@ -56,8 +56,8 @@ public abstract class StreamingResilienceTests(TransportKind transport)
         ApiKey = TransportTestKit.Key,
         DeploymentName = EmulatorKit.Primary,
         TimeProvider = clock,
-        Transport = transport == TransportKind.OpenAIv1 ? MaiTransport.OpenAIv1 : MaiTransport.AzureInference,
-        Endpoint = new Uri(server.Endpoint, transport == TransportKind.OpenAIv1 ? "/openai/v1" : "/models"),
+        Transport = transport == TransportKind.OpenAIV1 ? MaiTransport.OpenAIV1 : MaiTransport.AzureInference,
+        Endpoint = new Uri(server.Endpoint, transport == TransportKind.OpenAIV1 ? "/openai/v1" : "/models"),
     };
 
     [Theory]
@@ -134,4 +134,4 @@ public abstract class StreamingResilienceTests(TransportKind transport)
 public sealed class StreamingResilienceTestsOnAzureInference() : StreamingResilienceTests(TransportKind.AzureInference);
 
 /// <summary>The suite over the OpenAI v1 transport.</summary>
-public sealed class StreamingResilienceTestsOnOpenAIv1() : StreamingResilienceTests(TransportKind.OpenAIv1);
+public sealed class StreamingResilienceTestsOnOpenAIV1() : StreamingResilienceTests(TransportKind.OpenAIV1);

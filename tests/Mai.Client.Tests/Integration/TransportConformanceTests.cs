@@ -143,7 +143,7 @@ public class TransportConformanceTests
             var result = outcome.Ok;
             var prompt = TokenEstimator.Default.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
             var output = TokenEstimator.Default.CountTokens(outcome.Seen.AnswerText());
-            Assert.Equal(new MaiUsage(prompt, output, 0, 0, prompt + output, IsEstimated: true), result.Usage);
+            Assert.Equal(new MaiUsage(prompt, output, 0, 0, prompt + output, isEstimated: true), result.Usage);
             Assert.Equal([new MaiAttempt(1, EmulatorKit.Primary, 200, "ok", TimeSpan.Zero, TimeSpan.Zero)], result.Attempts);
         }
 
@@ -202,5 +202,5 @@ public class TransportConformanceTests
     }
 
     private static MaiUsage Reported(WireUsage wire) =>
-        new(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, wire.CachedTokens, wire.TotalTokens, IsEstimated: false);
+        new(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, wire.CachedTokens, wire.TotalTokens, isEstimated: false);
 }

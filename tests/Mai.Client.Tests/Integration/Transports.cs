@@ -8,8 +8,8 @@ public enum TransportKind
     /// <summary>Azure.AI.Inference (<see cref="MaiTransport.AzureInference"/>) against the emulator's <c>/models</c> route.</summary>
     AzureInference,
 
-    /// <summary>The OpenAI SDK (<see cref="MaiTransport.OpenAIv1"/>) against the emulator's <c>/openai/v1</c> route.</summary>
-    OpenAIv1,
+    /// <summary>The OpenAI SDK (<see cref="MaiTransport.OpenAIV1"/>) against the emulator's <c>/openai/v1</c> route.</summary>
+    OpenAIV1,
 }
 
 /// <summary>
@@ -23,7 +23,7 @@ internal static class Transports
     private static readonly Dictionary<TransportKind, Action<MaiClientOptions, MaiEmulator>> Setups = new()
     {
         [TransportKind.AzureInference] = (o, emu) => { o.Transport = MaiTransport.AzureInference; o.Endpoint = new Uri(emu.Endpoint, "/models"); },
-        [TransportKind.OpenAIv1] = (o, emu) => { o.Transport = MaiTransport.OpenAIv1; o.Endpoint = new Uri(emu.Endpoint, "/openai/v1"); },
+        [TransportKind.OpenAIV1] = (o, emu) => { o.Transport = MaiTransport.OpenAIV1; o.Endpoint = new Uri(emu.Endpoint, "/openai/v1"); },
     };
 
     /// <summary>Gets every transport under test.</summary>

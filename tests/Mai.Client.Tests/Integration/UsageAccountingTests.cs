@@ -1,5 +1,6 @@
 using Azure;
 using Mai.Client.Accounting;
+using Mai.Client.Errors;
 using Mai.Client.Resilience;
 using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
@@ -38,7 +39,7 @@ public abstract class UsageAccountingTests(TransportKind transport)
         Assert.True(wire.CachedTokens >= 1024, $"cached {wire.CachedTokens}");
         Assert.True(wire.ReasoningTokens > 0);
         Assert.Equal(wire.PromptTokens + wire.CompletionTokens, wire.TotalTokens);
-        var expected = new MaiUsage(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, wire.CachedTokens, wire.TotalTokens, IsEstimated: false);
+        var expected = new MaiUsage(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, wire.CachedTokens, wire.TotalTokens, isEstimated: false);
         Assert.Equal(expected, result.Usage);
         var record = Assert.Single(result.UsageRecords);
         Assert.Equal(expected, record.Usage);
@@ -74,7 +75,7 @@ public abstract class UsageAccountingTests(TransportKind transport)
         Assert.Equal(reasons, reasoning.Length > 0);
         var prompt = Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
         var output = Tokens.CountTokens(answer) + Tokens.CountTokens(reasoning);
-        var expected = new MaiUsage(prompt, output, Tokens.CountTokens(reasoning), 0, prompt + output, IsEstimated: true);
+        var expected = new MaiUsage(prompt, output, Tokens.CountTokens(reasoning), 0, prompt + output, isEstimated: true);
         Assert.Equal(expected, result.Usage);
         Assert.Equal(expected, Assert.Single(ledger.GetRecords()).Usage);
         Assert.Equal(expected, outcome.Seen.Single(u => u.Kind == MaiUpdateKind.Usage).Usage);
@@ -100,7 +101,7 @@ public abstract class UsageAccountingTests(TransportKind transport)
         var prompt = Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
         var output = Tokens.CountTokens(outcome.Seen.AnswerText());
         Assert.Equal(11, output); // one token per chunk after the role chunk
-        Assert.Equal(new MaiUsage(prompt, output, 0, 0, prompt + output, IsEstimated: true), record.Usage);
+        Assert.Equal(new MaiUsage(prompt, output, 0, 0, prompt + output, isEstimated: true), record.Usage);
         Assert.Equal(UsageOutcome.Failed, record.Outcome);
         Assert.Equal(EmulatorKit.Primary, record.Deployment);
         Assert.Equal("gpt-4o", record.Model);
@@ -125,7 +126,7 @@ public abstract class UsageAccountingTests(TransportKind transport)
 
         var error = outcome.Failed<StreamInterruptedException>();
         var wire = (await emu.ReplayAsync(emu.Chats()[0], EmulatorKit.Guard())).Usage!;
-        var reported = new MaiUsage(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, wire.CachedTokens, wire.TotalTokens, IsEstimated: false);
+        var reported = new MaiUsage(wire.PromptTokens, wire.CompletionTokens, wire.ReasoningTokens, wire.CachedTokens, wire.TotalTokens, isEstimated: false);
         var record = Assert.Single(ledger.GetRecords());
         Assert.Equal(reported, record.Usage);
         Assert.Equal(UsageOutcome.Failed, record.Outcome);
@@ -260,7 +261,7 @@ public abstract class UsageAccountingTests(TransportKind transport)
         _ = (await CallOutcome.RunAsync(client, clock, streaming: false)).Ok;
 
         var input = Assert.Single(tokens.GetMeasurementSnapshot(), m => (string?)m.Tags["gen_ai.token.type"] == "input");
-        Assert.Equal(transport == TransportKind.OpenAIv1 ? "openai" : "azure.ai.inference", input.Tags["gen_ai.provider.name"]);
+        Assert.Equal(transport == TransportKind.OpenAIV1 ? "openai" : "azure.ai.inference", input.Tags["gen_ai.provider.name"]);
         Assert.Equal("127.0.0.1", input.Tags["server.address"]);
         Assert.Equal(emu.Endpoint.Port, input.Tags["server.port"]);
     }
@@ -274,8 +275,8 @@ public abstract class UsageAccountingTests(TransportKind transport)
         var ledger = new UsageLedger();
         var options = new MaiClientOptions
         {
-            Endpoint = new Uri(transport == TransportKind.OpenAIv1 ? "http://127.0.0.1:9/openai/v1" : "http://127.0.0.1:9/models"),
-            Transport = transport == TransportKind.OpenAIv1 ? MaiTransport.OpenAIv1 : MaiTransport.AzureInference,
+            Endpoint = new Uri(transport == TransportKind.OpenAIV1 ? "http://127.0.0.1:9/openai/v1" : "http://127.0.0.1:9/models"),
+            Transport = transport == TransportKind.OpenAIV1 ? MaiTransport.OpenAIV1 : MaiTransport.AzureInference,
             Model = "gpt-4o",
             ApiKey = "test-key",
             HttpClient = http,
@@ -288,7 +289,7 @@ public abstract class UsageAccountingTests(TransportKind transport)
 
         var record = Assert.Single(ledger.GetRecords());
         var prompt = Tokens.EstimatePromptTokens([new ChatMessage(ChatRole.User, "Why is the sky blue?")]);
-        Assert.Equal(new MaiUsage(prompt, 4, 0, 0, prompt + 4, IsEstimated: true), record.Usage);
+        Assert.Equal(new MaiUsage(prompt, 4, 0, 0, prompt + 4, isEstimated: true), record.Usage);
         Assert.Equal(UsageSource.Estimated, record.Source);
         Assert.Equal("the service reported invalid usage (prompt_tokens is not an integer count, completion_tokens is not an integer count); the invalid counts were estimated", record.UsageReason);
         Assert.Equal(record.Usage, result.Usage);
@@ -320,4 +321,4 @@ public abstract class UsageAccountingTests(TransportKind transport)
 public sealed class UsageAccountingTestsOnAzureInference() : UsageAccountingTests(TransportKind.AzureInference);
 
 /// <summary>The suite over the OpenAI v1 transport.</summary>
-public sealed class UsageAccountingTestsOnOpenAIv1() : UsageAccountingTests(TransportKind.OpenAIv1);
+public sealed class UsageAccountingTestsOnOpenAIV1() : UsageAccountingTests(TransportKind.OpenAIV1);

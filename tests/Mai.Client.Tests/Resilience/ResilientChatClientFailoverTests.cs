@@ -1,4 +1,5 @@
 using Azure;
+using Mai.Client.Errors;
 using Mai.Client.Resilience;
 using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Azure;
+using Mai.Client.Errors;
 using Mai.Client.Resilience;
 using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;

@@ -6,7 +6,7 @@ public class InfoTransportTests
 {
     [Theory]
     [InlineData(new string[0], "transport       AzureInference (default; --transport openai-v1 for the OpenAI SDK)")]
-    [InlineData(new[] { "--transport", "openai-v1" }, "transport       OpenAIv1 (from --transport)")]
+    [InlineData(new[] { "--transport", "openai-v1" }, "transport       OpenAIV1 (from --transport)")]
     public async Task Run_Info_ShowsTheTransport(string[] flags, string expected)
     {
         var (code, stdout, stderr) = await Cli.RunAsync(["info", .. flags]);

@@ -11,7 +11,18 @@ public class UsageTests
     private static readonly DateTimeOffset Now = new(2026, 11, 16, 0, 0, 0, TimeSpan.Zero);
 
     private static UsageRecord Record(DateTimeOffset when, string model, long input, long output, decimal? cost, long reasoning = 0) =>
-        new(when, MaiScope.None, "host/" + model, model, new MaiUsage(input, output, reasoning, 0, input + output, false), cost, "USD", UsageOutcome.Succeeded, "resp-1");
+        new()
+        {
+            Timestamp = when,
+            Scope = MaiScope.None,
+            Deployment = "host/" + model,
+            Model = model,
+            Usage = new MaiUsage { InputTokenCount = input, OutputTokenCount = output, ReasoningTokenCount = reasoning, TotalTokenCount = input + output },
+            Cost = cost,
+            Currency = "USD",
+            Outcome = UsageOutcome.Succeeded,
+            ResponseId = "resp-1",
+        };
 
     private static void Seed(string path)
     {

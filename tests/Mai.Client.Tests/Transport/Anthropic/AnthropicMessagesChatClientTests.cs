@@ -142,7 +142,7 @@ public sealed class AnthropicMessagesChatClientTests
     [InlineData("https://r.services.ai.azure.com/anthropic", null, MaiTransport.AnthropicMessages)]
     [InlineData("https://r.services.ai.azure.com/anthropic/", null, MaiTransport.AnthropicMessages)]
     [InlineData("https://r.services.ai.azure.com/models", null, MaiTransport.AzureInference)]
-    [InlineData("https://r.services.ai.azure.com/anthropic", MaiTransport.OpenAIv1, MaiTransport.OpenAIv1)]
+    [InlineData("https://r.services.ai.azure.com/anthropic", MaiTransport.OpenAIV1, MaiTransport.OpenAIV1)]
     public void TransportFor_EndpointPathOrExplicitChoice(string endpoint, MaiTransport? chosen, MaiTransport expected)
     {
         var deployment = new MaiDeployment { Endpoint = new Uri(endpoint), Model = "m", Transport = chosen };

@@ -12,7 +12,7 @@ public sealed class ClaudeCachePricingTests
     public void ComputeCost_CacheWritesAndReads_EachAtItsOwnPrice()
     {
         var price = new ModelPrice { InputPerMillion = 5m, CacheWriteInputPerMillion = 6.25m, CachedInputPerMillion = 0.5m, OutputPerMillion = 25m };
-        var usage = new MaiUsage(InputTokenCount: 10_000, OutputTokenCount: 1_000, ReasoningTokenCount: 0, CachedInputTokenCount: 4_000, TotalTokenCount: 11_000, IsEstimated: false)
+        var usage = new MaiUsage(inputTokenCount: 10_000, outputTokenCount: 1_000, reasoningTokenCount: 0, cachedInputTokenCount: 4_000, totalTokenCount: 11_000, isEstimated: false)
         {
             CacheWriteInputTokenCount = 5_000,
         };

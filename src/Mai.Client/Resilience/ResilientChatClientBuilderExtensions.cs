@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Mai.Client.Resilience;
 
 /// <summary>Adds <see cref="ResilientChatClient"/> to a <see cref="ChatClientBuilder"/> pipeline.</summary>
-public static class ResilienceChatClientBuilderExtensions
+public static class ResilientChatClientBuilderExtensions
 {
     /// <summary>Adds retries, circuit breaking and timeouts around the builder's inner client (one unnamed deployment).</summary>
     /// <param name="builder">The builder.</param>

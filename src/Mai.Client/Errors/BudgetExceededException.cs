@@ -1,4 +1,4 @@
-namespace Mai.Client.Accounting;
+namespace Mai.Client.Errors;
 
 /// <summary>
 /// Thrown before anything is sent when a call's reservation does not fit a budget (tokens or cost per window) or a

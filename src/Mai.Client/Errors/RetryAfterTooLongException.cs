@@ -1,6 +1,7 @@
 using System.Globalization;
+using Mai.Client.Resilience;
 
-namespace Mai.Client.Resilience;
+namespace Mai.Client.Errors;
 
 /// <summary>
 /// The service asked the client to wait longer than it may (more than <see cref="MaiResilienceOptions.MaxRetryAfter"/>,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
 
-namespace Mai.Client.Resilience;
+namespace Mai.Client.Errors;
 
 /// <summary>
 /// A stream failed after at least one update had reached the caller, so it was not retried (that would replay or

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mai.Client.Accounting;
+namespace Mai.Client.Errors;
 
 /// <summary>Thrown before sending when the estimated prompt plus the maximum output exceeds the model's context window.</summary>
 /// <remarks>It derives from <see cref="ArgumentException"/> (parameter <c>messages</c>): the request is invalid and retrying it cannot succeed.</remarks>

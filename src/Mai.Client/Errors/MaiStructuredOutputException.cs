@@ -1,4 +1,4 @@
-namespace Mai.Client;
+namespace Mai.Client.Errors;
 
 /// <summary>The model's answer could not be read as the requested type. The raw answer is kept in <see cref="RawText"/>.</summary>
 /// <remarks>The message never contains the answer itself (answers are not logged); read <see cref="RawText"/> to inspect it.</remarks>
