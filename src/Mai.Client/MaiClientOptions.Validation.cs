@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mai.Client.Accounting;
+using Mai.Client.Transport;
 
 namespace Mai.Client;
 
@@ -37,9 +38,9 @@ public sealed partial class MaiClientOptions
             throw Invalid(nameof(Transport), "has an unknown value", (int)Transport, paramName);
         }
 
-        if (ApiVersion is { } version && string.IsNullOrWhiteSpace(version))
+        if (ApiVersion is { } version && !TransportOptionsValidator.IsApiVersion(version))
         {
-            throw Invalid(nameof(ApiVersion), "must not be empty when set", null, paramName);
+            throw Invalid(nameof(ApiVersion), TransportOptionsValidator.ApiVersionRule, null, paramName);
         }
 
         if (Resilience is null || Prices is null || TimeProvider is null)

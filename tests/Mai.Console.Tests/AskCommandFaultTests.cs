@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Mai.Client.Tests.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Mai.Console.Infrastructure;
 using Mai.Emulator;
 
@@ -52,12 +52,12 @@ public class AskCommandFaultTests
     [Fact]
     public async Task Run_Stall_DeadlineStopsTheCallWithoutHanging()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         await using var emu = await MaiEmulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         emu.Script(EmulatorFault.Parse("stall"));
 
         var run = RunWithTimeAsync(time, ["--json", "--max-retries", "0", "--timeout", "5", "--endpoint", emu.Endpoint.ToString(), "--key", emu.ApiKey!, "hello"]);
-        var waits = await DriveShortTimersAsync(time, run, TimeSpan.FromSeconds(5));
+        var waits = await time.DriveAsync(run, due => due <= TimeSpan.FromSeconds(5));
         var (code, stdout, stderr) = await run;
 
         Assert.Equal(1, code);
@@ -69,12 +69,12 @@ public class AskCommandFaultTests
     [Fact]
     public async Task Run_TwoRateLimitsThenSuccess_RetriesShownOnStderrAndAttemptsInJson()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         await using var emu = await MaiEmulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         emu.Script(EmulatorFault.Parse("429;retry-after-ms=200"), EmulatorFault.Parse("429;retry-after-ms=200"));
 
         var run = RunWithTimeAsync(time, ["--json", "--model", "MAI-Thinking-1", "--endpoint", emu.Endpoint.ToString(), "--key", emu.ApiKey!, "hello"]);
-        await DriveShortTimersAsync(time, run, TimeSpan.FromSeconds(1));
+        await time.DriveAsync(run, due => due <= TimeSpan.FromSeconds(1));
         var (code, stdout, stderr) = await run;
 
         Assert.Equal(0, code);
@@ -163,7 +163,7 @@ public class AskCommandFaultTests
         Assert.Equal("USD", json.RootElement.GetProperty("cost").GetProperty("currency").GetString());
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunWithTimeAsync(TestTime time, string[] args)
+    private static async Task<(int Code, string Stdout, string Stderr)> RunWithTimeAsync(TestClock time, string[] args)
     {
         await Task.Yield();
         using var stdout = new StringWriter();
@@ -173,25 +173,6 @@ public class AskCommandFaultTests
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         var code = await MaiCli.RunAsync(args, cli, timeout.Token);
         return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    /// <summary>Advances the fake clock by each wait the call starts that is no longer than <paramref name="limit"/> (retry waits,
-    /// the deadline under test), leaving the long default timeouts alone; returns the waits advanced.</summary>
-    private static async Task<List<TimeSpan>> DriveShortTimersAsync(TestTime time, Task run, TimeSpan limit)
-    {
-        var advanced = new List<TimeSpan>();
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!run.IsCompleted)
-        {
-            var next = time.NextTimerAsync();
-            if (await Task.WhenAny(run, next).WaitAsync(guard.Token) == next && await next is var due && due <= limit && due > TimeSpan.Zero)
-            {
-                advanced.Add(due);
-                time.Advance(due);
-            }
-        }
-
-        return advanced;
     }
 
     private sealed class SynchronizedWriter : StringWriter

@@ -1,4 +1,3 @@
-using Mai.Client.Transport;
 using Microsoft.Extensions.Options;
 
 namespace Mai.Client.Hosting;
@@ -8,7 +7,7 @@ namespace Mai.Client.Hosting;
 /// when built), with messages naming the configuration key. Runs at host start (<c>ValidateOnStart</c>) and on first resolution.
 /// </summary>
 /// <remarks>Nothing is built and nothing is sent: <see cref="MaiClientOptions.ValidateAndCopy"/> checks the options, the resilience
-/// settings and the budget limits, and the transport's options are checked for the api-version.</remarks>
+/// settings, the budget limits and the api-version.</remarks>
 internal sealed class MaiClientOptionsValidator : IValidateOptions<MaiClientOptions>
 {
     private readonly string _name;
@@ -30,13 +29,7 @@ internal sealed class MaiClientOptionsValidator : IValidateOptions<MaiClientOpti
 
         try
         {
-            var copy = options.ValidateAndCopy(requireEndpoint: true);
-            if (copy.ApiVersion is { } version)
-            {
-                _ = copy.Transport == MaiTransport.OpenAIv1
-                    ? (object)new OpenAIV1ChatClientOptions { ApiVersion = version }.CloneAndValidate()
-                    : new AzureInferenceChatClientOptions { ApiVersion = version }.CloneAndValidate();
-            }
+            _ = options.ValidateAndCopy(requireEndpoint: true);
         }
         catch (ArgumentException ex)
         {

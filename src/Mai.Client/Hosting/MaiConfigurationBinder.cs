@@ -148,6 +148,12 @@ internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientO
             }
             else
             {
+                if (WholeNumberType(segments) is { } wholeNumber && !IsDigits(pair.Value))
+                {
+                    // The binder's Int32Converter/Int64Converter also take hex ("0x10", "#10"): a whole number in configuration is digits only.
+                    throw Fail(_messages.NotValid(pair.Key, wholeNumber));
+                }
+
                 if (segments is [var list2, var index2, ..] && Is(list2, nameof(MaiClientOptions.Fallbacks)))
                 {
                     fallbacksWithSettings.Add(index2);
@@ -172,6 +178,32 @@ internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientO
         string.IsNullOrWhiteSpace(pair.Value)
             ? throw Fail($"{_messages.Key(pair.Key)} is set but empty; remove it to use the default credential.")
             : pair.Value;
+
+    /// <summary>The integer type of the option a configuration key sets, or null when it sets anything else (or nothing known).</summary>
+    private static Type? WholeNumberType(string[] segments)
+    {
+        Type? type = typeof(MaiClientOptions);
+        foreach (var segment in segments)
+        {
+            type = type is null ? null
+                : type.IsGenericType && type.GetGenericArguments() is [var element] && typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? element
+                : type.GetProperty(segment, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType;
+        }
+
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(int) || type == typeof(long) ? type : null;
+    }
+
+    private static bool IsDigits(string value)
+    {
+        var digits = value.AsSpan().Trim();
+        if (digits is ['-' or '+', .. var rest])
+        {
+            digits = rest;
+        }
+
+        return !digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9');
+    }
 
     private static bool Is(string key, string name) => string.Equals(key, name, StringComparison.OrdinalIgnoreCase);
 

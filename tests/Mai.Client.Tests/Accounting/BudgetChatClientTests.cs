@@ -1,5 +1,6 @@
 using Azure;
 using Mai.Client.Accounting;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
@@ -27,7 +28,7 @@ public class BudgetChatClientTests
 
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, Acme(200), Ct));
 
-        Assert.Equal(0, _inner.CallCount);
+        Assert.Equal(0, _inner.Calls);
         Assert.Equal("tenant 'acme' (budget 'tenant-daily')", ex.Scope);
         Assert.Equal("100 tokens per day", ex.Limit);
         Assert.Equal(100m, ex.Remaining);
@@ -41,7 +42,7 @@ public class BudgetChatClientTests
     [Fact]
     public async Task GetResponseAsync_AfterCall_SettlesToRealUsageNotReservation()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(Answer(input: 30, output: 20));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(Answer(input: 30, output: 20));
         using var client = CreatePipeline(new BudgetLimit { Name = "acme", Tenant = "acme", MaxTokens = 1000, MaxCost = 1m });
 
         await client.GetResponseAsync(Prompt, Acme(500), Ct);
@@ -55,7 +56,7 @@ public class BudgetChatClientTests
     public async Task GetResponseAsync_FailedAndRetriedAttempts_SettlesTheSumOfAllBilledAttempts()
     {
         var attempt = 0;
-        _inner.OnGetResponse = (_, _, _) => ++attempt switch
+        _inner.GetResponseAsyncCallback = (_, _, _) => ++attempt switch
         {
             1 => Task.FromException<ChatResponse>(new RequestFailedException(503, "busy")), // billed nothing, recorded with 0
             2 => Task.FromException<ChatResponse>(new IOException("cut after sending")), // may be billed: prompt estimate
@@ -77,7 +78,7 @@ public class BudgetChatClientTests
     [Fact]
     public async Task GetResponseAsync_InnerThrowsBeforeReachingService_ReleasesTheReservation()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromException<ChatResponse>(new HttpRequestException("Connection refused"));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromException<ChatResponse>(new HttpRequestException("Connection refused"));
         using var client = CreatePipeline(new BudgetLimit { Name = "all", MaxTokens = 1000 });
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetResponseAsync(Prompt, Acme(100), Ct));
@@ -88,7 +89,7 @@ public class BudgetChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_CallerStopsEarly_SettlesToTheAbandonedAttemptsEstimate()
     {
-        _inner.OnGetStreamingResponse = (_, _, ct) => TestChatClient.Stream(
+        _inner.GetStreamingResponseAsyncCallback = (_, _, ct) => TestChatClient.Stream(
             [TestChatClient.Text("Hello, world!"), TestChatClient.Text(" never read"), TestChatClient.Usage(999, 999)], cancellationToken: ct);
         using var client = CreatePipeline(new BudgetLimit { Name = "all", MaxTokens = 1000 });
 
@@ -106,7 +107,7 @@ public class BudgetChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_Completed_SettlesToReportedUsage()
     {
-        _inner.OnGetStreamingResponse = (_, _, ct) => TestChatClient.Stream([TestChatClient.Text("Hi"), TestChatClient.Usage(40, 2)], cancellationToken: ct);
+        _inner.GetStreamingResponseAsyncCallback = (_, _, ct) => TestChatClient.Stream([TestChatClient.Text("Hi"), TestChatClient.Usage(40, 2)], cancellationToken: ct);
         using var client = CreatePipeline(new BudgetLimit { Name = "all", MaxTokens = 1000 });
 
         var updates = await MeteringChatClientTests.ToListAsync(client.GetStreamingResponseAsync(Prompt, Acme(100), Ct));
@@ -120,25 +121,24 @@ public class BudgetChatClientTests
     {
         // Each call reserves exactly 100 tokens (10 prompt + 90 output); the limit holds 10 of them.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var settled = new AsyncCountdown(100);
         var inFlight = 0;
         var maxInFlight = 0;
-        _inner.OnGetResponse = async (_, _, _) =>
+        _inner.GetResponseAsyncCallback = async (_, _, _) =>
         {
             var now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref maxInFlight, now);
+            settled.Signal();
             await release.Task;
             Interlocked.Decrement(ref inFlight);
             return Answer(input: 10, output: 80);
         };
         using var client = CreatePipeline(new BudgetLimit { Name = "all", MaxTokens = 1000 });
 
-        var calls = Enumerable.Range(0, 100).Select(_ => Task.Run(() => client.GetResponseAsync(Prompt, Acme(90), Ct), Ct)).ToList();
-        // Wait until every call was refused or is held inside the handler (counted there, not at the client's entry, so that
+        var calls = Enumerable.Range(0, 100).Select(_ => Task.Run(() => CallSignallingRefusal(client, settled), Ct)).ToList();
+        // Wait until every call was refused or is held inside the handler (signalled there, not at the client's entry, so that
         // no admitted call can still be on its way in when the handler is released).
-        while (calls.Count(c => c.IsCompleted) + Volatile.Read(ref inFlight) < 100)
-        {
-            await Task.Delay(1, Ct);
-        }
+        await settled.Reached.WaitAsync(Ct);
 
         var reservedWhileInFlight = (await client.GetBalanceAsync("all", cancellationToken: Ct)).Tokens;
         release.SetResult();
@@ -146,7 +146,7 @@ public class BudgetChatClientTests
 
         Assert.Equal(10, results.Count(r => r == "ok"));
         Assert.Equal(90, results.Count(r => r == "refused"));
-        Assert.Equal(10, _inner.CallCount);
+        Assert.Equal(10, _inner.Calls);
         Assert.Equal(10, maxInFlight);
         Assert.Equal(1000, reservedWhileInFlight);
         Assert.Equal(900, (await client.GetBalanceAsync("all", cancellationToken: Ct)).Tokens);
@@ -157,23 +157,22 @@ public class BudgetChatClientTests
     {
         // Every admitted call reserves 100 but really uses 150 (the service produced more than estimated).
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _inner.OnGetResponse = async (_, _, _) =>
+        var settled = new AsyncCountdown(100);
+        _inner.GetResponseAsyncCallback = async (_, _, _) =>
         {
+            settled.Signal();
             await release.Task;
             return Answer(input: 70, output: 80);
         };
         using var client = CreatePipeline(new BudgetLimit { Name = "all", MaxTokens = 1000 });
 
-        var calls = Enumerable.Range(0, 100).Select(_ => Task.Run(() => client.GetResponseAsync(Prompt, Acme(90), Ct), Ct)).ToList();
-        while (calls.Count(c => c.IsCompleted) + _inner.CallCount < 100)
-        {
-            await Task.Delay(1, Ct);
-        }
+        var calls = Enumerable.Range(0, 100).Select(_ => Task.Run(() => CallSignallingRefusal(client, settled), Ct)).ToList();
+        await settled.Reached.WaitAsync(Ct);
 
         release.SetResult();
         await Task.WhenAll(calls.Select(async c => { try { await c; } catch (BudgetExceededException) { } }));
 
-        var admitted = _inner.CallCount;
+        var admitted = _inner.Calls;
         var used = (await client.GetBalanceAsync("all", cancellationToken: Ct)).Tokens;
         Assert.Equal(10, admitted);
         Assert.Equal(1500, used);
@@ -181,7 +180,21 @@ public class BudgetChatClientTests
 
         // Once over the limit, nothing more is admitted.
         await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, Acme(1), Ct));
-        Assert.Equal(10, _inner.CallCount);
+        Assert.Equal(10, _inner.Calls);
+    }
+
+    /// <summary>One call of the concurrency tests: a refusal signals <paramref name="settled"/> (an admitted call signals inside the handler).</summary>
+    private static async Task<ChatResponse> CallSignallingRefusal(IChatClient client, AsyncCountdown settled)
+    {
+        try
+        {
+            return await client.GetResponseAsync(Prompt, Acme(90), Ct);
+        }
+        catch (BudgetExceededException)
+        {
+            settled.Signal();
+            throw;
+        }
     }
 
     [Fact]
@@ -191,7 +204,7 @@ public class BudgetChatClientTests
 
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, new ChatOptions { ModelId = "MAI-Thinking-1" }, Ct));
 
-        Assert.Equal(0, _inner.CallCount);
+        Assert.Equal(0, _inner.Calls);
         Assert.Equal(
             "Budget exceeded for all calls (budget 'spend'): the limit is 5 USD per day, but model 'MAI-Thinking-1' has no price, so its cost cannot be checked against the limit. Add a price for it to the PriceTable (or set BudgetOptions.RefuseUnpricedModels = false). No request was sent.",
             ex.Message);
@@ -215,7 +228,7 @@ public class BudgetChatClientTests
     [Fact]
     public async Task GetResponseAsync_MinuteWindow_StartsOverNextMinute()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(Answer(input: 10, output: 90));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(Answer(input: 10, output: 90));
         using var client = CreatePipeline(new BudgetLimit { Name = "rpm-ish", Window = BudgetWindow.Minute, MaxTokens = 100 });
 
         await client.GetResponseAsync(Prompt, Acme(90), Ct);
@@ -223,13 +236,13 @@ public class BudgetChatClientTests
         _time.Advance(TimeSpan.FromMinutes(1));
         await client.GetResponseAsync(Prompt, Acme(90), Ct);
 
-        Assert.Equal(2, _inner.CallCount);
+        Assert.Equal(2, _inner.Calls);
     }
 
     [Fact]
     public async Task GetResponseAsync_ScopeSelectors_OnlyMatchingCallsCount()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(Answer(input: 10, output: 10));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(Answer(input: 10, output: 10));
         using var client = CreatePipeline(new BudgetLimit { Name = "per-user", User = "*", MaxTokens = 20 });
 
         await client.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 10 }.WithScope(user: "alice"), Ct);
@@ -244,7 +257,7 @@ public class BudgetChatClientTests
     [Fact]
     public async Task GetResponseAsync_CallerOptions_NeverMutated()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(Answer(input: 1, output: 1));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(Answer(input: 1, output: 1));
         using var client = CreatePipeline(new BudgetLimit { Name = "all", MaxTokens = 1000 });
         var options = Acme(10);
         var before = options.AdditionalProperties!.Count;
@@ -259,7 +272,7 @@ public class BudgetChatClientTests
     [Fact]
     public async Task GetResponseAsync_NoMeteringBelow_SettlesFromResponseUsage()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(Answer(input: 7, output: 5));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(Answer(input: 7, output: 5));
         using var client = new BudgetChatClient(_inner, Options(new BudgetLimit { Name = "all", MaxTokens = 1000 }));
 
         await client.GetResponseAsync(Prompt, Acme(100), Ct);
@@ -317,7 +330,7 @@ public class BudgetChatClientTests
 
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 100 }, Ct));
 
-        Assert.Equal(0, _inner.CallCount);
+        Assert.Equal(0, _inner.Calls);
         var prompt = TokenEstimator.ForModel("dear").EstimatePromptTokens(Prompt); // no public tokenizer: the conservative estimate
         Assert.Equal(((prompt * 10.00m) + (100 * 40.00m)) / 1_000_000m, ex.Requested);
     }
@@ -366,7 +379,7 @@ public class BudgetChatClientTests
     [Fact]
     public async Task GetResponseAsync_ServiceReportsNegativeUsage_BalanceNeverNegativeAndUsageEstimated()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(Answer(input: -100_000, output: 20));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(Answer(input: -100_000, output: 20));
         using var client = CreatePipeline(new BudgetLimit { Name = "all", MaxTokens = 1000 });
 
         await client.GetResponseAsync(Prompt, Acme(100), Ct);

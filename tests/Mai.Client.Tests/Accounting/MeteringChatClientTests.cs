@@ -1,6 +1,7 @@
 using System.Net;
 using Azure;
 using Mai.Client.Accounting;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -28,7 +29,7 @@ public class MeteringChatClientTests
     [Fact]
     public async Task GetResponseAsync_ServiceReportsUsage_RecordsItOnceWithExactCost()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hi!"))
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hi!"))
         {
             ResponseId = "resp-1",
             ModelId = "gpt-4o-2024-11-20",
@@ -63,7 +64,7 @@ public class MeteringChatClientTests
     [InlineData(3_000_000_000L, 50L, 0L, 0L, 3_000_000_050L, "input tokens 3000000000")]
     public async Task GetResponseAsync_NonsenseUsage_IsAnAnomalyLoggedAndRecordedAsEstimatedWithTheReason(long input, long output, long reasoning, long cached, long total, string detail)
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "You are helpful."))
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "You are helpful."))
         {
             Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, ReasoningTokenCount = reasoning, CachedInputTokenCount = cached, TotalTokenCount = total },
         });
@@ -90,7 +91,7 @@ public class MeteringChatClientTests
     [Fact]
     public async Task GetResponseAsync_NoUsageReported_EstimatesWithTokenizerAndMarksIt()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "You are helpful.")));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "You are helpful.")));
         using var client = CreateClient();
 
         var response = await client.GetResponseAsync(Prompt, cancellationToken: Ct);
@@ -108,7 +109,7 @@ public class MeteringChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_UsageOnLastChunk_NotEstimatedAndReadableAfterToChatResponse()
     {
-        _inner.OnGetStreamingResponse = (_, _, ct) => TestChatClient.Stream(
+        _inner.GetStreamingResponseAsyncCallback = (_, _, ct) => TestChatClient.Stream(
             [TestChatClient.Text("Hello"), TestChatClient.Text(", world!"), TestChatClient.Usage(100, 50, cached: 40, reasoning: 30)], cancellationToken: ct);
         using var client = CreateClient();
 
@@ -127,7 +128,7 @@ public class MeteringChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_NoUsageInStream_AppendsEstimatedUsageContent()
     {
-        _inner.OnGetStreamingResponse = (_, _, ct) => TestChatClient.Stream([TestChatClient.Text("Hello"), TestChatClient.Text(", world!")], cancellationToken: ct);
+        _inner.GetStreamingResponseAsyncCallback = (_, _, ct) => TestChatClient.Stream([TestChatClient.Text("Hello"), TestChatClient.Text(", world!")], cancellationToken: ct);
         using var client = CreateClient();
 
         var updates = await ToListAsync(client.GetStreamingResponseAsync(Prompt, cancellationToken: Ct));
@@ -145,7 +146,7 @@ public class MeteringChatClientTests
     public async Task GetStreamingResponseAsync_StreamCutAfterText_RecordsExactlyOnceWithEstimate()
     {
         var cut = new IOException("The response ended prematurely.");
-        _inner.OnGetStreamingResponse = (_, _, ct) => TestChatClient.Stream([TestChatClient.Text("Hello"), TestChatClient.Text(", world!")], cut, ct);
+        _inner.GetStreamingResponseAsyncCallback = (_, _, ct) => TestChatClient.Stream([TestChatClient.Text("Hello"), TestChatClient.Text(", world!")], cut, ct);
         using var client = CreateClient();
         var seen = new List<string>();
 
@@ -168,7 +169,7 @@ public class MeteringChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_CallerStopsEarly_RecordsAbandonedOnceWithTextSoFar()
     {
-        _inner.OnGetStreamingResponse = (_, _, ct) => TestChatClient.Stream(
+        _inner.GetStreamingResponseAsyncCallback = (_, _, ct) => TestChatClient.Stream(
             [TestChatClient.Text("You are helpful."), TestChatClient.Text(" More text that is never read."), TestChatClient.Usage(10, 99)], cancellationToken: ct);
         using var client = CreateClient();
 
@@ -192,7 +193,7 @@ public class MeteringChatClientTests
     [MemberData(nameof(NeverReachedService))]
     public async Task GetResponseAsync_ConnectionRefused_RecordsNothing(Exception refused)
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromException<ChatResponse>(refused);
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromException<ChatResponse>(refused);
         using var client = CreateClient();
         var context = new MaiCallContext();
 
@@ -208,7 +209,7 @@ public class MeteringChatClientTests
     [InlineData(400)]
     public async Task GetResponseAsync_ErrorStatus_RecordsOneZeroTokenRejectedAttempt(int status)
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromException<ChatResponse>(new RequestFailedException(status, "refused"));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromException<ChatResponse>(new RequestFailedException(status, "refused"));
         using var client = CreateClient();
 
         await Assert.ThrowsAsync<RequestFailedException>(() => client.GetResponseAsync(Prompt, cancellationToken: Ct));
@@ -223,7 +224,7 @@ public class MeteringChatClientTests
     [Fact]
     public async Task GetResponseAsync_HttpRequestExceptionWithStatus_IsRejectedNotDropped()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromException<ChatResponse>(new HttpRequestException("busy", null, HttpStatusCode.ServiceUnavailable));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromException<ChatResponse>(new HttpRequestException("busy", null, HttpStatusCode.ServiceUnavailable));
         using var client = CreateClient();
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetResponseAsync(Prompt, cancellationToken: Ct));
@@ -234,7 +235,7 @@ public class MeteringChatClientTests
     [Fact]
     public async Task GetResponseAsync_UnpricedModel_RecordsNullCost()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
         {
             Usage = new UsageDetails { InputTokenCount = 5, OutputTokenCount = 5 },
         });
@@ -254,7 +255,7 @@ public class MeteringChatClientTests
 
         var ex = await Assert.ThrowsAsync<ContextWindowExceededException>(() => client.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 50 }, Ct));
 
-        Assert.Equal(0, _inner.CallCount);
+        Assert.Equal(0, _inner.Calls);
         Assert.Equal("messages", ex.ParamName);
         Assert.Equal(40, ex.ExcessTokens);
         Assert.Equal(
@@ -266,14 +267,14 @@ public class MeteringChatClientTests
     [Fact]
     public async Task GetResponseAsync_RequestsPerMinuteExhausted_RefusesUntilTheWindowSlides()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
         using var client = CreateClient(o => o.RequestsPerMinute = 2);
 
         await client.GetResponseAsync(Prompt, cancellationToken: Ct);
         await client.GetResponseAsync(Prompt, cancellationToken: Ct);
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, cancellationToken: Ct));
 
-        Assert.Equal(2, _inner.CallCount);
+        Assert.Equal(2, _inner.Calls);
         Assert.Equal("deployment 'gpt4o-east'", ex.Scope);
         Assert.Equal("2 requests per minute (client-side quota)", ex.Limit);
         Assert.Equal(0m, ex.Remaining);
@@ -283,20 +284,20 @@ public class MeteringChatClientTests
         await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, cancellationToken: Ct));
         _time.Advance(TimeSpan.FromSeconds(10));
         await client.GetResponseAsync(Prompt, cancellationToken: Ct);
-        Assert.Equal(3, _inner.CallCount);
+        Assert.Equal(3, _inner.Calls);
     }
 
     [Fact]
     public async Task GetResponseAsync_TokensPerMinuteExhausted_RefusesWithWhatIsLeft()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
         using var client = CreateClient(o => o.TokensPerMinute = 100);
         var options = new ChatOptions { MaxOutputTokens = 50 };
 
         await client.GetResponseAsync(Prompt, options, Ct); // takes 10 + 50
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, options, Ct));
 
-        Assert.Equal(1, _inner.CallCount);
+        Assert.Equal(1, _inner.Calls);
         Assert.Equal(40m, ex.Remaining);
         Assert.Equal(60m, ex.Requested);
         Assert.Equal("tokens", ex.Unit);
@@ -306,7 +307,7 @@ public class MeteringChatClientTests
     [Fact]
     public async Task GetResponseAsync_ServiceReportsFewerRemainingTokens_LowersTheLocalQuota()
     {
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
         {
             AdditionalProperties = new() { [MeteringChatClient.RemainingTokensKey] = "30" },
         });
@@ -317,7 +318,7 @@ public class MeteringChatClientTests
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Prompt, options, Ct));
 
         Assert.Equal(30m, ex.Remaining);
-        Assert.Equal(1, _inner.CallCount);
+        Assert.Equal(1, _inner.Calls);
     }
 
     [Fact]
@@ -325,7 +326,7 @@ public class MeteringChatClientTests
     {
         var good = new CollectingSink();
         var ledger = new UsageLedger([new ThrowingSink(), good]);
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { Usage = new UsageDetails { InputTokenCount = 1, OutputTokenCount = 1 } });
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { Usage = new UsageDetails { InputTokenCount = 1, OutputTokenCount = 1 } });
         using var client = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = ledger, PriceTable = Prices, TimeProvider = _time });
 
         var response = await client.GetResponseAsync(Prompt, cancellationToken: Ct);

@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Diagnostics;
 using Azure;
 using Mai.Client.Accounting;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -26,7 +27,7 @@ public sealed class MeteringTelemetryTests : IDisposable
         using var tokens = new MetricCollector<long>(_meters, "Mai.Client", "gen_ai.client.token.usage");
         using var duration = new MetricCollector<double>(_meters, "Mai.Client", "gen_ai.client.operation.duration");
         using var cost = new MetricCollector<double>(_meters, "Mai.Client", "mai.client.cost");
-        _inner.OnGetResponse = async (_, _, _) =>
+        _inner.GetResponseAsyncCallback = async (_, _, _) =>
         {
             _time.Advance(TimeSpan.FromSeconds(2));
             await Task.Yield();
@@ -87,7 +88,7 @@ public sealed class MeteringTelemetryTests : IDisposable
     {
         using var tokens = new MetricCollector<long>(_meters, "Mai.Client", "gen_ai.client.token.usage");
         using var cost = new MetricCollector<double>(_meters, "Mai.Client", "mai.client.cost");
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hello, world!")));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hello, world!")));
         using var client = CreateClient();
 
         var response = await client.GetResponseAsync(Prompt, cancellationToken: Ct);
@@ -101,7 +102,7 @@ public sealed class MeteringTelemetryTests : IDisposable
     public async Task GetResponseAsync_EstimatedUsageWithOptIn_ReportedAndTaggedEstimated()
     {
         using var tokens = new MetricCollector<long>(_meters, "Mai.Client", "gen_ai.client.token.usage");
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hello, world!")));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hello, world!")));
         using var client = CreateClient(o => o.ReportEstimatedUsage = true);
 
         await client.GetResponseAsync(Prompt, cancellationToken: Ct);
@@ -116,7 +117,7 @@ public sealed class MeteringTelemetryTests : IDisposable
     {
         using var ttfc = new MetricCollector<double>(_meters, "Mai.Client", "gen_ai.client.operation.time_to_first_chunk");
         using var duration = new MetricCollector<double>(_meters, "Mai.Client", "gen_ai.client.operation.duration");
-        _inner.OnGetStreamingResponse = (_, _, ct) => Paced(ct);
+        _inner.GetStreamingResponseAsyncCallback = (_, _, ct) => Paced(ct);
         using var client = CreateClient();
 
         await foreach (var _ in client.GetStreamingResponseAsync(Prompt, cancellationToken: Ct))
@@ -132,7 +133,7 @@ public sealed class MeteringTelemetryTests : IDisposable
     {
         using var tokens = new MetricCollector<long>(_meters, "Mai.Client", "gen_ai.client.token.usage");
         using var duration = new MetricCollector<double>(_meters, "Mai.Client", "gen_ai.client.operation.duration");
-        _inner.OnGetResponse = (_, _, _) => Task.FromException<ChatResponse>(new RequestFailedException(429, "Too Many Requests"));
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromException<ChatResponse>(new RequestFailedException(429, "Too Many Requests"));
         using var client = CreateClient();
 
         await Assert.ThrowsAsync<RequestFailedException>(() => client.GetResponseAsync(Prompt, cancellationToken: Ct));
@@ -152,7 +153,7 @@ public sealed class MeteringTelemetryTests : IDisposable
             ActivityStopped = a => { lock (stopped) { stopped.Add(a); } },
         };
         ActivitySource.AddActivityListener(listener);
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hi"))
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hi"))
         {
             ResponseId = "resp-span-test",
             Usage = new UsageDetails { InputTokenCount = 100, CachedInputTokenCount = 40, OutputTokenCount = 50, ReasoningTokenCount = 30 },
@@ -192,7 +193,7 @@ public sealed class MeteringTelemetryTests : IDisposable
     {
         using var tokens = new MetricCollector<long>(_meters, "Mai.Client", "gen_ai.client.token.usage");
         var inner = new MetadataClient(_inner, new ChatClientMetadata("openai", new Uri("http://localhost:8080/openai/v1"), "gpt-4o"));
-        _inner.OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hi"))
+        _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Hi"))
         {
             Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2 },
         });

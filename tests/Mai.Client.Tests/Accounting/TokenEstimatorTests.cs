@@ -1,4 +1,5 @@
 using Mai.Client.Accounting;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client.Tests.Accounting;
@@ -163,7 +164,7 @@ public class TokenEstimatorTests
         });
         var inner = new TestChatClient
         {
-            OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
+            GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
             {
                 Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2, TotalTokenCount = 12 },
             }),

@@ -122,7 +122,9 @@ public class MaiClientOptionsTests
         { "fallback tokens per minute", o => o.Fallbacks.Add(new MaiDeployment { Endpoint = new Uri("https://b.services.ai.azure.com/models"), TokensPerMinute = 0 }), "MaiClientOptions.Fallbacks[0].TokensPerMinute must be positive when set; it was 0." },
         { "unknown transport", o => o.Transport = (MaiTransport)42, "MaiClientOptions.Transport has an unknown value; it was 42." },
         { "resilience", o => o.Resilience.MaxRetries = -1, "MaiResilienceOptions.MaxRetries must be between 0 and 100; it was -1." },
-        { "api-version holding a key", o => o.ApiVersion = Key + "&", "AzureInferenceChatClientOptions.ApiVersion is not a valid api-version value: it must be non-blank, without spaces, '&', '#' or '?' (use null to send none)." },
+        { "api-version holding a key", o => o.ApiVersion = Key, "MaiClientOptions.ApiVersion is not a valid api-version value: use a date such as 2024-05-01, optionally with a suffix such as -preview, or 'preview' or 'latest' (use null to send none)." },
+        { "api-version holding a query", o => o.ApiVersion = "2024-05-01&" + Key, "MaiClientOptions.ApiVersion is not a valid api-version value: use a date such as 2024-05-01, optionally with a suffix such as -preview, or 'preview' or 'latest' (use null to send none)." },
+        { "api-version holding a hex key on the OpenAI transport", o => { o.Transport = MaiTransport.OpenAIv1; o.ApiVersion = "0123456789abcdef0123456789abcdef"; }, "MaiClientOptions.ApiVersion is not a valid api-version value: use a date such as 2024-05-01, optionally with a suffix such as -preview, or 'preview' or 'latest' (use null to send none)." },
     };
 
     [Theory]

@@ -15,7 +15,7 @@ public class MaiServiceCollectionExtensionsValidationTests
         { "Fallbacks:0:Endpoint", "westus/models", "Mai:Fallbacks:0:Endpoint must be an absolute http(s) URI." },
         { "Fallbacks:0:ApiKey", " ", "Mai:Fallbacks:0:ApiKey is set but empty; remove it to authenticate with Entra ID." },
         { "ApiKey", "", "Mai:ApiKey is set but empty; remove it to authenticate with Entra ID." },
-        { "ApiVersion", "2024-05-01&x=1", "Mai:ApiVersion is not a valid api-version value: it must be non-blank, without spaces, '&', '#' or '?' (use null to send none)." },
+        { "ApiVersion", "2024-05-01&x=1", "Mai:ApiVersion is not a valid api-version value: use a date such as 2024-05-01, optionally with a suffix such as -preview, or 'preview' or 'latest' (use null to send none)." },
         { "NetworkTimeout", "-00:00:05", "Mai:NetworkTimeout must be positive or Timeout.InfiniteTimeSpan; it was -00:00:05." },
         { "ContextWindowTokens", "0", "Mai:ContextWindowTokens must be positive when set; it was 0." },
         { "Resilience:MaxRetries", "101", "Mai:Resilience:MaxRetries must be between 0 and 100; it was 101." },

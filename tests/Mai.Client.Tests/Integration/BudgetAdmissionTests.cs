@@ -1,3 +1,4 @@
+using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 using Mai.Client.Accounting;
 using Microsoft.Extensions.AI;

@@ -3,6 +3,7 @@ using Azure;
 using Mai.Client.Accounting;
 using Mai.Client.Reasoning;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Mai.Client.Transport;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;

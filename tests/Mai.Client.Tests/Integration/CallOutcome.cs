@@ -1,4 +1,5 @@
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client.Tests.Integration;

@@ -1,3 +1,4 @@
+using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 
 namespace Mai.Client.Tests.Integration;

@@ -2,6 +2,7 @@ using Azure;
 using Mai.Client.Accounting;
 using Mai.Client.Errors;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;
 

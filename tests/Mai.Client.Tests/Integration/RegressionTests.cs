@@ -1,5 +1,6 @@
 using Mai.Client.Accounting;
 using Mai.Client.Tests.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;
 

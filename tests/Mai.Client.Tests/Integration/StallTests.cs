@@ -1,5 +1,6 @@
 using System.Text;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Mai.Client.Tests.Transport;
 using Mai.Emulator;
 using Polly.Timeout;

@@ -1,5 +1,6 @@
 using Mai.Client.Errors;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Mai.Client.Tests.Transport;
 using Mai.Emulator;
 

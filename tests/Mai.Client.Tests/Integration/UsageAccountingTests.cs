@@ -1,6 +1,7 @@
 using Azure;
 using Mai.Client.Accounting;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;
 

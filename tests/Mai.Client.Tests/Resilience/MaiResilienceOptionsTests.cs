@@ -89,7 +89,7 @@ public class MaiResilienceOptionsTests
     [Fact]
     public async Task Constructor_OptionsChangedAfterwards_ClientKeepsItsCopy()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var options = new MaiResilienceOptions { TimeProvider = time, MaxRetries = 1, TotalTimeout = Timeout.InfiniteTimeSpan };
         var inner = TestChatClient.Answering(_ => throw Failures.Status(503));
         using var client = new ResilientChatClient(inner, options);

@@ -12,7 +12,7 @@ public class ResilientChatClientFailoverTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static MaiResilienceOptions Options(TestTime time, Action<MaiResilienceOptions>? configure = null)
+    private static MaiResilienceOptions Options(TestClock time, Action<MaiResilienceOptions>? configure = null)
     {
         var options = new MaiResilienceOptions
         {
@@ -29,7 +29,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetResponseAsync_PrimaryAsksAboveCap_FailsOverImmediatelyWithoutWaiting()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Throttled(("Retry-After", "120")));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("from west"));
         using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
@@ -48,7 +48,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetResponseAsync_PrimaryThrottledEarlier_LaterCallsSkipItUntilItsWaitEnds()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var primary = TestChatClient.Answering(i => i == 0 ? throw Failures.Throttled(("Retry-After", "120")) : TestChatClient.Ok("from east"));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("from west"));
         using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
@@ -68,7 +68,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetResponseAsync_BothAskAboveCap_FailsWithTheLastDeploymentsWait()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Throttled(("Retry-After", "120")));
         var secondary = TestChatClient.Answering(_ => throw Failures.Throttled(("retry-after-ms", "90000")));
         using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
@@ -84,7 +84,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetResponseAsync_PrimaryKeepsFailing_FailsOverAfterMaxAttemptsPerDeployment()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Status(503));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("west"));
         using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
@@ -98,7 +98,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetResponseAsync_PrimaryAlways503_BreakerOpensSkipsItThenHalfOpensAfterBreakDuration()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Status(503));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("west"));
         using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time, o =>
@@ -136,7 +136,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetResponseAsync_SingleDeploymentBreakerOpen_FailsFastWithBrokenCircuit()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(_ => throw Failures.Status(500));
         using var client = new ResilientChatClient(inner, Options(time, o =>
         {
@@ -154,7 +154,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetResponseAsync_PermanentFailureOnPrimary_NoFailover()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Status(400, "context_length_exceeded"));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok());
         using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
@@ -168,7 +168,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetResponseAsync_CustomPipeline_UsedInsteadOfBuiltInRetry()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var retries = new List<int>();
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
@@ -201,7 +201,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetResponseAsync_CustomPipelineAndRetryAfterAboveCap_StillFailsFast()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions { ShouldHandle = new PredicateBuilder().Handle<RequestFailedException>(), Delay = TimeSpan.Zero })
             .Build();
@@ -217,7 +217,7 @@ public class ResilientChatClientFailoverTests
     [Fact]
     public async Task GetStreamingResponseAsync_PrimaryFailsBeforeFirstUpdate_FailsOverAndAnswerSeenOnce()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var primary = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => Throwing(Failures.Throttled(("Retry-After", "300"))) };
         var secondary = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => Updates("from", " west") };
         using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));

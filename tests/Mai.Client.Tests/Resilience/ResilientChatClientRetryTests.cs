@@ -10,7 +10,7 @@ public class ResilientChatClientRetryTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static MaiResilienceOptions Options(TestTime time, Action<MaiResilienceOptions>? configure = null)
+    private static MaiResilienceOptions Options(TestClock time, Action<MaiResilienceOptions>? configure = null)
     {
         var options = new MaiResilienceOptions
         {
@@ -25,7 +25,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_429WithRetryAfterMsTwice_SucceedsOnThirdAttemptAfterExactWaits()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(i => i < 2 ? throw Failures.Throttled(("retry-after-ms", "200")) : TestChatClient.Ok("third time"));
         using var client = new ResilientChatClient(inner, Options(time));
         var context = new MaiCallContext();
@@ -56,7 +56,7 @@ public class ResilientChatClientRetryTests
     [InlineData("Retry-After", "Wed, 01 Jan 2025 12:00:42 GMT", 42_000)]
     public async Task GetResponseAsync_EachRetryHeaderForm_HonoursExactWait(string header, string value, int expectedMs)
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(i => i == 0 ? throw Failures.Status(503, "busy", (header, value)) : TestChatClient.Ok());
         using var client = new ResilientChatClient(inner, Options(time));
 
@@ -76,7 +76,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_AllThreeHeaders_RetryAfterMsTakesPrecedence()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(i => i == 0
             ? throw Failures.Throttled(("Retry-After", "3"), ("x-ms-retry-after-ms", "900"), ("retry-after-ms", "120"))
             : TestChatClient.Ok());
@@ -90,7 +90,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_RetryAfterAboveCap_FailsAtOnceSayingWhen()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var throttled = Failures.Throttled(("Retry-After", "120"));
         var inner = TestChatClient.Answering(_ => throw throttled);
         using var client = new ResilientChatClient(inner, Options(time));
@@ -101,7 +101,7 @@ public class ResilientChatClientRetryTests
         Assert.Equal(1, inner.Calls);
         Assert.Equal(TimeSpan.Zero, time.Elapsed);
         Assert.Equal(TimeSpan.FromSeconds(120), e.RetryAfter);
-        Assert.Equal(TestTime.Epoch.AddSeconds(120), e.RetryAt);
+        Assert.Equal(TestClock.Epoch.AddSeconds(120), e.RetryAt);
         Assert.Equal(429, e.Status);
         Assert.Same(throttled, e.InnerException);
         Assert.Contains("retry after 120 s (at 2025-01-01T12:02:00.0000000+00:00)", e.Message, StringComparison.Ordinal);
@@ -114,7 +114,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_RetryAfterBeyondTotalTimeout_FailsAtOnceSayingWhen()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(_ => throw Failures.Throttled(("retry-after-ms", "20000")));
         using var client = new ResilientChatClient(inner, Options(time, o => o.TotalTimeout = TimeSpan.FromSeconds(10)));
 
@@ -123,7 +123,7 @@ public class ResilientChatClientRetryTests
         Assert.Equal(1, inner.Calls);
         Assert.Equal(TimeSpan.Zero, time.Elapsed);
         Assert.Equal(TimeSpan.FromSeconds(20), e.RetryAfter);
-        Assert.Equal(TestTime.Epoch.AddSeconds(20), e.RetryAt);
+        Assert.Equal(TestClock.Epoch.AddSeconds(20), e.RetryAt);
         Assert.Contains("longer than the time left before TotalTimeout (10 s)", e.Message, StringComparison.Ordinal);
     }
 
@@ -138,7 +138,7 @@ public class ResilientChatClientRetryTests
     [InlineData(409, null)]
     public async Task GetResponseAsync_PermanentFailure_AttemptedExactlyOnce(int status, string? code)
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var failure = Failures.Status(status, code, ("retry-after-ms", "10"));
         var inner = TestChatClient.Answering(_ => throw failure);
         using var client = new ResilientChatClient(inner, Options(time));
@@ -156,7 +156,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_CallerCancels_NotRetried()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var inner = new TestChatClient();
         inner.GetResponseAsyncCallback = (_, _, token) =>
@@ -190,7 +190,7 @@ public class ResilientChatClientRetryTests
     [MemberData(nameof(TransientFailures))]
     public async Task GetResponseAsync_TransientFailure_RetriedWithBoundedBackoff(string reason, Func<Exception> failure)
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(i => i < 3 ? throw failure() : TestChatClient.Ok());
         using var client = new ResilientChatClient(inner, Options(time, o =>
         {
@@ -213,7 +213,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_TransientEveryTime_StopsAfterMaxRetriesPlusOne()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(_ => throw Failures.Status(503));
         using var client = new ResilientChatClient(inner, Options(time, o => o.MaxRetries = 2));
 
@@ -230,7 +230,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_AttemptTimesOut_RetriedAndSucceeds()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = new TestChatClient();
         inner.GetResponseAsyncCallback = async (_, _, token) =>
         {
@@ -261,7 +261,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_BackoffRunsPastTotalTimeout_TimeoutRejectedNamingTotalTimeout()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(_ => throw Failures.Status(500));
         using var client = new ResilientChatClient(inner, Options(time, o =>
         {
@@ -286,7 +286,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_AttemptRunsPastTotalTimeout_TimeoutRejectedAndNotRetried()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = new TestChatClient();
         inner.GetResponseAsyncCallback = async (_, _, token) =>
         {
@@ -310,7 +310,7 @@ public class ResilientChatClientRetryTests
     [Fact]
     public async Task GetResponseAsync_CallerOptions_NotMutatedAndPassedThrough()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         ChatOptions? seen = null;
         var inner = new TestChatClient();
         inner.GetResponseAsyncCallback = (_, options, _) =>

@@ -11,7 +11,7 @@ public class ResilientChatClientStreamingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static MaiResilienceOptions Options(TestTime time, Action<MaiResilienceOptions>? configure = null)
+    private static MaiResilienceOptions Options(TestClock time, Action<MaiResilienceOptions>? configure = null)
     {
         var options = new MaiResilienceOptions
         {
@@ -67,7 +67,7 @@ public class ResilientChatClientStreamingTests
     [Fact]
     public async Task GetStreamingResponseAsync_FailsBeforeFirstUpdate_RetriedAndAnswerSeenOnce()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => inner.Calls == 1
             ? Stream([], Failures.Status(503), cancellationToken: token)
@@ -87,7 +87,7 @@ public class ResilientChatClientStreamingTests
     [Fact]
     public async Task GetStreamingResponseAsync_FailsAfterFiveUpdates_NotRetriedAndExceptionHoldsWhatArrived()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var cut = new IOException("connection reset by peer");
         var usage = new UsageDetails { InputTokenCount = 12, OutputTokenCount = 5 };
         AIContent[][] updates =
@@ -130,7 +130,7 @@ public class ResilientChatClientStreamingTests
     [Fact]
     public async Task GetStreamingResponseAsync_FirstUpdateTimeout_RetriedOnFakeTime()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => inner.Calls == 1
             ? Stream([], stallAfter: t => Task.Delay(Timeout.InfiniteTimeSpan, t), cancellationToken: token)
@@ -151,7 +151,7 @@ public class ResilientChatClientStreamingTests
     [Fact]
     public async Task GetStreamingResponseAsync_IdleAfterTwoUpdates_InterruptedNotRetried()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) =>
             Stream(Words("partial", " answer"), stallAfter: t => Task.Delay(Timeout.InfiniteTimeSpan, t), yieldBetween: false, cancellationToken: token);
@@ -176,7 +176,7 @@ public class ResilientChatClientStreamingTests
     [Fact]
     public async Task GetStreamingResponseAsync_PermanentFailureBeforeFirstUpdate_NotRetried()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => Stream([], Failures.Status(400, "content_filter"), cancellationToken: token);
         using var client = new ResilientChatClient(inner, Options(time));
@@ -190,7 +190,7 @@ public class ResilientChatClientStreamingTests
     [Fact]
     public async Task GetStreamingResponseAsync_CallerStopsEarly_RecordedAsAbandoned()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => Stream(Words("a", "b", "c"), cancellationToken: token);
         using var client = new ResilientChatClient(inner, Options(time));

@@ -41,7 +41,7 @@ public class ResilientChatClientTelemetryTests
         });
         listener.Start();
 
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(i => i < 2 ? throw Failures.Throttled(("retry-after-ms", "10")) : TestChatClient.Ok());
         using var client = new ResilientChatClient([new(deployment, inner)], new MaiResilienceOptions { TimeProvider = time, TotalTimeout = Timeout.InfiniteTimeSpan });
         var call = client.GetResponseAsync("hi", null, Ct);
@@ -64,7 +64,7 @@ public class ResilientChatClientTelemetryTests
         const string Prompt = "my secret prompt text";
         const string Key = "sk-test-0123456789";
         var logs = new CapturingLoggerFactory();
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(i => i == 0 ? throw Failures.Status(503, "busy", ("retry-after-ms", "5")) : TestChatClient.Ok("answer text"));
         using var client = new ResilientChatClient([new("east", inner)], new MaiResilienceOptions { TimeProvider = time, LoggerFactory = logs, TotalTimeout = Timeout.InfiniteTimeSpan });
         var options = new ChatOptions { AdditionalProperties = new() { ["api-key"] = Key } };
@@ -85,7 +85,7 @@ public class ResilientChatClientTelemetryTests
         // A default host logs at Information: a healthy call must not add lines there (Polly's per-attempt lines included).
         var logs = new CapturingLoggerFactory();
         var inner = TestChatClient.Answering(_ => TestChatClient.Ok("fine"));
-        using var client = new ResilientChatClient([new("east", inner)], new MaiResilienceOptions { TimeProvider = new TestTime(), LoggerFactory = logs });
+        using var client = new ResilientChatClient([new("east", inner)], new MaiResilienceOptions { TimeProvider = new TestClock(), LoggerFactory = logs });
 
         await client.GetResponseAsync("hi", null, Ct);
         await client.GetResponseAsync("hi", null, Ct);
@@ -96,7 +96,7 @@ public class ResilientChatClientTelemetryTests
     [Fact]
     public async Task UseMaiResilience_OnBuilder_WrapsInnerClientAndRetries()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var inner = TestChatClient.Answering(i => i == 0 ? throw Failures.Status(502) : TestChatClient.Ok("built"));
         using var client = new ChatClientBuilder(inner)
             .UseMaiResilience(o =>
@@ -116,7 +116,7 @@ public class ResilientChatClientTelemetryTests
     [Fact]
     public async Task UseMaiResilienceWithFailover_OnBuilder_PrimaryIsInnerClient()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Throttled(("Retry-After", "3600")));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("fallback"));
         using var client = new ChatClientBuilder(primary)

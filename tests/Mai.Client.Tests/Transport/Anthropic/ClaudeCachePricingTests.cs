@@ -1,5 +1,6 @@
 using Mai.Client.Accounting;
 using Mai.Client.Tests.Integration;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 
 namespace Mai.Client.Tests.Transport.Anthropic;

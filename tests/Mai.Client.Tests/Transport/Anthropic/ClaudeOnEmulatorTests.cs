@@ -2,6 +2,7 @@ using System.Text.Json;
 using Mai.Client.Accounting;
 using Mai.Client.Errors;
 using Mai.Client.Tests.Integration;
+using Mai.Client.Tests.TestSupport;
 using Mai.Client.Transport;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace Mai.Client.Tests.Integration;
+namespace Mai.Client.Tests.TestSupport;
 
 /// <summary>
-/// A fake clock that reports every wait started on it: each timer created, and each re-arm with <see cref="ITimer.Change"/>
-/// (through <see cref="Resilience.TestTime.ReportingTimer"/>). As the client's clock (<see cref="MaiClientOptions.TimeProvider"/>) it
+/// The one fake clock of the tests (Mai.Console.Tests links this file): it reports every wait started on it, each timer created and
+/// each re-arm with <see cref="ITimer.Change"/> (through <see cref="ReportingTimer"/>). As the client's clock (<see cref="MaiClientOptions.TimeProvider"/>) it
 /// lets a test advance time exactly by a pending retry wait; as an emulator's (<see cref="Mai.Emulator.MaiEmulatorOptions.TimeProvider"/>)
-/// it tells the test when a stall has begun. <see cref="DriveAsync"/> and <see cref="WaitForTimerAsync"/> each read every
-/// timer (two cursors), so a test can drive retry waits while it advances a timeout itself.
+/// it tells the test when a stall has begun. <see cref="DriveAsync"/>, <see cref="WaitForTimerAsync"/> and <see cref="NextTimerAsync"/>
+/// each read every timer (a cursor each), so a test can drive retry waits while it advances a timeout itself.
 /// </summary>
 internal sealed class TestClock : FakeTimeProvider
 {
@@ -21,6 +21,7 @@ internal sealed class TestClock : FakeTimeProvider
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _driveCursor;
     private int _waitCursor;
+    private int _nextCursor;
 
     public TestClock()
         : base(Epoch)
@@ -33,8 +34,8 @@ internal sealed class TestClock : FakeTimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = base.CreateTimer(callback, state, dueTime, period);
-        Resilience.TestTime.ReportingTimer.ReportIfWait(dueTime, Record);
-        return new Resilience.TestTime.ReportingTimer(timer, Record);
+        ReportingTimer.ReportIfWait(dueTime, Record);
+        return new ReportingTimer(timer, Record);
     }
 
     /// <summary>
@@ -93,6 +94,22 @@ internal sealed class TestClock : FakeTimeProvider
         }
     }
 
+    /// <summary>Waits (30 s of real time at most, so a bug fails instead of hanging) for the next wait started on the clock.</summary>
+    public async Task<TimeSpan> NextTimerAsync()
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var (next, changed) = Next(ref _nextCursor);
+            if (next is { } due)
+            {
+                return due;
+            }
+
+            await changed.WaitAsync(guard.Token);
+        }
+    }
+
     private void Record(TimeSpan dueTime)
     {
         TaskCompletionSource changed;
@@ -112,5 +129,32 @@ internal sealed class TestClock : FakeTimeProvider
         {
             return cursor < _created.Count ? (_created[cursor++], Task.CompletedTask) : (null, _changed.Task);
         }
+    }
+
+    /// <summary>
+    /// Wraps a fake clock's <see cref="ITimer"/> so that re-arming it (<see cref="ITimer.Change"/>, which
+    /// <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> uses on a source built with a <see cref="TimeProvider"/>) is
+    /// reported like a created timer: a finite, positive due time goes to <c>report</c>, then the call is forwarded.
+    /// </summary>
+    internal sealed class ReportingTimer(ITimer inner, Action<TimeSpan> report) : ITimer
+    {
+        /// <summary>Reports <paramref name="dueTime"/> when a clock should see it as a new wait (finite and positive).</summary>
+        public static void ReportIfWait(TimeSpan dueTime, Action<TimeSpan> report)
+        {
+            if (dueTime != Timeout.InfiniteTimeSpan && dueTime > TimeSpan.Zero)
+            {
+                report(dueTime);
+            }
+        }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            ReportIfWait(dueTime, report);
+            return inner.Change(dueTime, period);
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -1,11 +1,11 @@
-namespace Mai.Client.Tests.Resilience;
+namespace Mai.Client.Tests.TestSupport;
 
-public sealed class TestTimeTests
+public sealed class TestClockTests
 {
     [Fact]
-    public async Task CancelAfter_SourceBuiltWithTestTime_ReportsEachArmAndCancelsOnTheFakeClock()
+    public async Task CancelAfter_SourceBuiltWithTestClock_ReportsEachArmAndCancelsOnTheFakeClock()
     {
-        var time = new TestTime();
+        var time = new TestClock();
         using var cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
 
         cts.CancelAfter(TimeSpan.FromSeconds(7));
