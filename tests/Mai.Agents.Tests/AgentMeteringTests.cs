@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Mai.Agents.Tests.TestSupport;
 using Mai.Client;
 using Mai.Client.Accounting;
-using Mai.Client.Tests.Integration;
+using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
