@@ -63,6 +63,7 @@ public partial class ReadmeSnippetTests
                     <PackageReference Include="Mai.Client" Version="{version}" />
                     <PackageReference Include="Mai.Emulator" Version="{version}" />
                     <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.15" />
+                    <PackageReference Include="Microsoft.Agents.AI" Version="1.28.0" />
                     <PackageReference Include="xunit.v3.assert" Version="3.2.2" />
                   </ItemGroup>
                 </Project>

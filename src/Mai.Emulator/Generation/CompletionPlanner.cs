@@ -79,7 +79,7 @@ internal static class CompletionPlanner
         ChatRequest request, EmulatedModel model, DeterministicRandom rng, RequestMessage last, string lastUser, string topic, out bool forced)
     {
         forced = request.ToolChoice is ToolChoiceMode.Required or ToolChoiceMode.Named;
-        if (request.Tools.Count == 0 || request.ToolChoice == ToolChoiceMode.None || last.Role == "tool")
+        if (request.Tools.Count == 0 || request.ToolChoice == ToolChoiceMode.None || (last.Role == "tool" && ToolRoundsInTurn(request) >= model.ToolRounds))
         {
             return [];
         }
@@ -118,6 +118,18 @@ internal static class CompletionPlanner
             model.ToolCalls == ToolCallStyle.Mistral ? rng.NextId(9) : "call_" + rng.NextId(24),
             t.Name,
             JsonValueGenerator.Generate(t.Parameters, rng, topic, TextGenerator.ProperNoun(lastUser)))).ToList();
+    }
+
+    /// <summary>The rounds of tool calls since the last user message (assistant messages that carry tool calls).</summary>
+    private static int ToolRoundsInTurn(ChatRequest request)
+    {
+        var rounds = 0;
+        for (var i = request.Messages.Count - 1; i >= 0 && request.Messages[i].Role != "user"; i--)
+        {
+            rounds += request.Messages[i].Role == "assistant" && request.Messages[i].ToolCalls.Count > 0 ? 1 : 0;
+        }
+
+        return rounds;
     }
 
     private static List<ToolCallData> TruncateCalls(List<ToolCallData> calls, int budget)

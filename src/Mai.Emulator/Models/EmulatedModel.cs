@@ -60,6 +60,12 @@ public sealed record EmulatedModel
     /// <value>The default is 0: under <c>auto</c> a tool is called only when the last user message mentions its name.</value>
     public double AutoToolCallProbability { get; init; }
 
+    /// <summary>Gets how many rounds of tool calls the model makes in one turn (the requests after the last user message) before it
+    /// answers from the tool results. <see cref="int.MaxValue"/> makes a model that never stops calling tools: a runaway agent loop,
+    /// for testing budgets and iteration limits.</summary>
+    /// <value>The default is 1: after a tool result the model answers.</value>
+    public int ToolRounds { get; init; } = 1;
+
     /// <summary>Gets a value indicating whether a request carrying <c>stream_options</c> is rejected with 400, like endpoints that do not support it.</summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool RejectStreamOptions { get; init; }
@@ -155,6 +161,7 @@ public sealed record EmulatedModel
         Check(TokensPerSecond >= 0 && double.IsFinite(TokensPerSecond), nameof(TokensPerSecond), TokensPerSecond);
         Check(ContextWindow >= 1, nameof(ContextWindow), ContextWindow);
         Check(AutoToolCallProbability is >= 0 and <= 1, nameof(AutoToolCallProbability), AutoToolCallProbability);
+        Check(ToolRounds >= 1, nameof(ToolRounds), ToolRounds);
         Check(Enum.IsDefined(Reasoning), nameof(Reasoning), Reasoning);
         Check(Enum.IsDefined(StreamUsage), nameof(StreamUsage), StreamUsage);
         Check(Enum.IsDefined(Chunking), nameof(Chunking), Chunking);
