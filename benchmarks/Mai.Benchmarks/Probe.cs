@@ -10,11 +10,16 @@ namespace Mai.Benchmarks;
 /// </summary>
 public static class Probe
 {
-    public static async Task RunAsync(string? only)
+    public static async Task RunAsync(string? only, string? onlyScenario = null)
     {
         Console.WriteLine("scenario     contender            mean µs    CPU µs   alloc B/op");
         foreach (var scenario in Enum.GetValues<Scenario>())
         {
+            if (!Matches(scenario.ToString(), onlyScenario))
+            {
+                continue;
+            }
+
             using var c = new Contenders(scenario);
             Verification.Check(c);
             var iterations = c.IsStreaming ? 200 : 5_000;
@@ -25,6 +30,11 @@ public static class Probe
                     Print(scenario.ToString(), name, await MeasureAsync(call, iterations).ConfigureAwait(false));
                 }
             }
+        }
+
+        if (!Matches("ClaudeStream", onlyScenario))
+        {
+            return;
         }
 
         using var claude = new ClaudeContenders();

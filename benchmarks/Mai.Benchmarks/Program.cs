@@ -39,7 +39,7 @@ if (args.Length > 0 && args[0] == "--per-chunk")
 
 if (args.Length > 0 && args[0] == "--probe")
 {
-    await Probe.RunAsync(args.Length > 1 ? args[1] : null);
+    await Probe.RunAsync(args.Length > 1 ? args[1] : null, args.Length > 2 ? args[2] : null);
     return;
 }
 
