@@ -40,4 +40,7 @@ public class CompletionBenchmarks
 
     [Benchmark(Description = "MaiBudgeted")]
     public Task<long> MaiBudgeted() => _c.MaiBudgetedCompleteAsync();
+
+    [Benchmark(Description = "MaiOpenAI")]
+    public Task<long> MaiOpenAI() => _c.MaiOpenAICompleteAsync();
 }

@@ -45,18 +45,26 @@ public sealed class Contenders : IDisposable
     private readonly OpenAIV1ChatClient _openAITransport;
     private readonly MaiClient _maiClient;
     private readonly MaiClient _maiBudgeted;
+    private readonly MaiClient _maiOpenAI;
     private readonly List<MeaiChatMessage> _messages;
     private readonly ChatOptions? _chatOptions;
 
     public Contenders(Scenario scenario)
+        : this(scenario, CannedResponses.StreamChunks)
+    {
+    }
+
+    /// <summary>Builds the contenders; streams have <paramref name="chunks"/> content chunks (the per-chunk probe compares two lengths).</summary>
+    public Contenders(Scenario scenario, int chunks)
     {
         Scenario = scenario;
+        Chunks = chunks;
         var (bytes, contentType) = scenario switch
         {
             Scenario.ShortAnswer => (CannedResponses.ShortAnswer, "application/json"),
             Scenario.ToolCalls => (CannedResponses.ToolCalls, "application/json"),
-            Scenario.Stream => (CannedResponses.Stream, "text/event-stream"),
-            _ => (CannedResponses.ThinkStream, "text/event-stream"),
+            Scenario.Stream => (chunks == CannedResponses.StreamChunks ? CannedResponses.Stream : CannedResponses.BuildStream(think: false, chunks), "text/event-stream"),
+            _ => (chunks == CannedResponses.StreamChunks ? CannedResponses.ThinkStream : CannedResponses.BuildStream(think: true, chunks), "text/event-stream"),
         };
         var model = scenario == Scenario.ThinkStream ? CannedResponses.ReasoningModel : "gpt-4o";
         var tools = scenario == Scenario.ToolCalls;
@@ -145,6 +153,16 @@ public sealed class Contenders : IDisposable
         budgeted.Budgets.Add(new BudgetLimit { Name = "daily", Window = BudgetWindow.Day, MaxTokens = long.MaxValue / 4 });
         _maiBudgeted = new MaiClient(budgeted);
 
+        // 7. The facade with defaults over the OpenAI v1 transport (Transport = OpenAIV1).
+        _maiOpenAI = new MaiClient(new MaiClientOptions
+        {
+            Endpoint = s_endpoint,
+            Model = model,
+            ApiKey = ApiKey,
+            HttpClient = NewHttp(bytes, contentType),
+            Transport = MaiTransport.OpenAIV1,
+        });
+
         // The layer ladder: the IChatClient stack grown one public layer at a time, to attribute the cost to each layer.
         IChatClient NewTransport() => new AzureInferenceChatClient(s_endpoint, new AzureKeyCredential(ApiKey), new AzureInferenceChatClientOptions
         {
@@ -171,6 +189,9 @@ public sealed class Contenders : IDisposable
 
     public Scenario Scenario { get; }
 
+    /// <summary>Gets the number of content chunks of the streaming scenarios.</summary>
+    public int Chunks { get; }
+
     /// <summary>The transport with the pipeline's layers added one at a time (inner to outer), as plain <see cref="IChatClient"/>s.</summary>
     public IReadOnlyList<(string Name, IChatClient Client)> Ladder { get; }
 
@@ -188,8 +209,8 @@ public sealed class Contenders : IDisposable
     {
         Scenario.ShortAnswer => CannedResponses.ShortAnswerText.Length + 37_000_000L,
         Scenario.ToolCalls => 20_000 + 133_000_000L,
-        Scenario.Stream => CannedResponses.StreamTextLength + 1_019_000_000L,
-        _ => CannedResponses.ThinkStreamTextLength + 1_019_000_000L,
+        Scenario.Stream => CannedResponses.TextLength(think: false, Chunks) + 1_019_000_000L,
+        _ => CannedResponses.TextLength(think: true, Chunks) + 1_019_000_000L,
     };
 
     /// <summary>
@@ -260,6 +281,8 @@ public sealed class Contenders : IDisposable
 
     public Task<long> MaiBudgetedCompleteAsync() => AskAsync(_maiBudgeted);
 
+    public Task<long> MaiOpenAICompleteAsync() => AskAsync(_maiOpenAI);
+
     // ---------------- streaming ----------------
 
     public async Task<long> FloorStreamAsync()
@@ -320,13 +343,15 @@ public sealed class Contenders : IDisposable
 
     public Task<long> MaiBudgetedStreamAsync() => MaiStreamAsync(_maiBudgeted);
 
-    private async Task<long> AskAsync(MaiClient client)
+    public Task<long> MaiOpenAIStreamAsync() => MaiStreamAsync(_maiOpenAI);
+
+    internal async Task<long> AskAsync(MaiClient client)
     {
         var result = await client.AskAsync(_messages, _chatOptions).ConfigureAwait(false);
         return result.Answer.Length + (result.Reasoning?.Length ?? 0) + (10_000L * result.ToolCalls.Count) + (1_000_000L * (result.Usage?.TotalTokenCount ?? 0));
     }
 
-    private async Task<long> MaiStreamAsync(MaiClient client)
+    internal async Task<long> MaiStreamAsync(MaiClient client)
     {
         long text = 0, total = 0;
         await foreach (var update in client.StreamAsync(_messages, _chatOptions).ConfigureAwait(false))
@@ -373,7 +398,7 @@ public sealed class Contenders : IDisposable
         return text + (10_000L * calls) + (1_000_000L * (response.Usage?.TotalTokenCount ?? 0));
     }
 
-    private static async Task<long> ChecksumAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
+    internal static async Task<long> ChecksumAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
     {
         long text = 0, total = 0;
         await foreach (var update in updates.ConfigureAwait(false))
@@ -403,6 +428,7 @@ public sealed class Contenders : IDisposable
     {
         _maiClient.Dispose();
         _maiBudgeted.Dispose();
+        _maiOpenAI.Dispose();
         foreach (var (_, client) in Ladder)
         {
             client.Dispose();

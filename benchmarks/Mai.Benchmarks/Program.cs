@@ -17,12 +17,29 @@ if (args.Length > 0 && args[0] == "--verify")
         }
     }
 
+    using var claude = new ClaudeContenders();
+    foreach (var (name, call, expected) in claude.Calls)
+    {
+        var actual = await call();
+        Console.WriteLine($"{"ClaudeStream",-12} {name,-15} {actual,14} {(actual == expected ? "ok" : $"MISMATCH (expected {expected})")}");
+        if (actual != expected)
+        {
+            Environment.ExitCode = 1;
+        }
+    }
+
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--per-chunk")
+{
+    await Probe.PerChunkAsync(args.Length > 1 ? args[1] : null);
     return;
 }
 
 if (args.Length > 0 && args[0] == "--probe")
 {
-    await Probe.RunAsync(args.Length > 1 ? args[1] : null);
+    await Probe.RunAsync(args.Length > 1 ? args[1] : null, args.Length > 2 ? args[2] : null);
     return;
 }
 

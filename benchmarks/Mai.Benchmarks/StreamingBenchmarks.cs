@@ -43,4 +43,7 @@ public class StreamingBenchmarks
 
     [Benchmark(Description = "MaiBudgeted")]
     public Task<long> MaiBudgeted() => _c.MaiBudgetedStreamAsync();
+
+    [Benchmark(Description = "MaiOpenAI")]
+    public Task<long> MaiOpenAI() => _c.MaiOpenAIStreamAsync();
 }

@@ -17,6 +17,7 @@ public static class Verification
             ("MaiOpenAITransport", c.OpenAITransportStreamAsync, c.ExpectedRaw),
             ("MaiClient", c.MaiClientStreamAsync, c.ExpectedSplit),
             ("MaiBudgeted", c.MaiBudgetedStreamAsync, c.ExpectedSplit),
+            ("MaiOpenAI", c.MaiOpenAIStreamAsync, c.ExpectedSplit),
         ]
         :
         [
@@ -26,6 +27,7 @@ public static class Verification
             ("MaiTransport", c.TransportCompleteAsync, c.ExpectedRaw),
             ("MaiClient", c.MaiClientCompleteAsync, c.ExpectedSplit),
             ("MaiBudgeted", c.MaiBudgetedCompleteAsync, c.ExpectedSplit),
+            ("MaiOpenAI", c.MaiOpenAICompleteAsync, c.ExpectedSplit),
         ];
 
     public static void Check(Contenders c)

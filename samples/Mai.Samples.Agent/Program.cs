@@ -4,6 +4,7 @@
 // streamed with its thinking apart; a model that never stops calling tools, stopped by a budget before its next request.
 // Against Foundry, set Endpoint/ApiKey to your resource (…/models for MAI-Thinking-1, …/anthropic for Claude).
 using System.ComponentModel;
+using Mai.Client.Errors;
 using Mai.Client;
 using Mai.Client.Accounting;
 using Mai.Emulator;

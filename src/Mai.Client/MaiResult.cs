@@ -1,3 +1,4 @@
+using System.Text;
 using Mai.Client.Accounting;
 using Microsoft.Extensions.AI;
 
@@ -13,16 +14,68 @@ public class MaiResult
         Duration = duration;
         TimeToFirstToken = timeToFirstToken;
         Attempts = context.Attempts;
-        UsageRecords = context.UsageRecords;
+        var records = context.UsageRecords;
+        UsageRecords = records;
         Usage = response.GetMaiUsage() ?? (response.Usage is { } reported ? MaiUsage.FromUsageDetails(reported) : null);
-        Currency = UsageRecords.Count > 0 ? UsageRecords[0].Currency : null;
-        Cost = UsageRecords.Count == 0 || UsageRecords.Any(r => r.Cost is null) ? null : UsageRecords.Sum(r => r.Cost!.Value);
-
-        var contents = response.Messages.SelectMany(m => m.Contents).ToList();
+        Currency = records.Count > 0 ? records[0].Currency : null;
+        Cost = SumCost(records);
         Answer = response.Text;
-        var reasoning = string.Concat(contents.OfType<TextReasoningContent>().Select(c => c.Text)).TrimEnd();
-        Reasoning = reasoning.Length == 0 ? null : reasoning;
-        ToolCalls = [.. contents.OfType<FunctionCallContent>()];
+
+        // One walk over the contents by index (no LINQ iterators, no intermediate list): reasoning joined, tool calls collected.
+        string? reasoning = null;
+        StringBuilder? joined = null;
+        List<FunctionCallContent>? calls = null;
+        var messages = response.Messages;
+        for (var m = 0; m < messages.Count; m++)
+        {
+            var contents = messages[m].Contents;
+            for (var i = 0; i < contents.Count; i++)
+            {
+                switch (contents[i])
+                {
+                    case TextReasoningContent thought:
+                        if (reasoning is null)
+                        {
+                            reasoning = thought.Text;
+                        }
+                        else
+                        {
+                            (joined ??= new StringBuilder(reasoning)).Append(thought.Text);
+                        }
+
+                        break;
+                    case FunctionCallContent call:
+                        (calls ??= []).Add(call);
+                        break;
+                }
+            }
+        }
+
+        reasoning = (joined?.ToString() ?? reasoning)?.TrimEnd();
+        Reasoning = string.IsNullOrEmpty(reasoning) ? null : reasoning;
+        ToolCalls = calls is null ? [] : calls.ToArray();
+    }
+
+    /// <summary>The cost of every record, or <see langword="null"/> when there is none or one has no price.</summary>
+    private static decimal? SumCost(IReadOnlyList<UsageRecord> records)
+    {
+        if (records.Count == 0)
+        {
+            return null;
+        }
+
+        var sum = 0m;
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].Cost is not { } cost)
+            {
+                return null;
+            }
+
+            sum += cost;
+        }
+
+        return sum;
     }
 
     /// <summary>Gets the answer text, without reasoning.</summary>

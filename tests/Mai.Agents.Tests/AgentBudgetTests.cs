@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Mai.Agents.Tests.TestSupport;
+using Mai.Client.Errors;
 using Mai.Client;
 using Mai.Client.Accounting;
 using Mai.Client.Tests.TestSupport;

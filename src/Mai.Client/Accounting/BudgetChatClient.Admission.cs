@@ -81,22 +81,34 @@ public sealed partial class BudgetChatClient
         };
     }
 
-    /// <summary>The models a call may reach: its own (or the primary's), then the fallbacks'.</summary>
-    private IEnumerable<string?> Models(string? model)
+    /// <summary>The models a call may reach: its own (or the primary's), then the fallbacks'. Built once for the primary model.</summary>
+    private string?[] Models(string? model)
     {
-        yield return model;
+        if (string.Equals(model, _modelId, StringComparison.Ordinal) && _primaryModels is { } cached)
+        {
+            return cached;
+        }
+
+        var models = new List<string?>(_fallbackModels.Length + 1) { model };
         foreach (var fallback in _fallbackModels)
         {
             if (!string.Equals(fallback, model, StringComparison.OrdinalIgnoreCase))
             {
-                yield return fallback;
+                models.Add(fallback);
             }
         }
+
+        return [.. models];
     }
 
     /// <summary>The estimators to count the prompt with: the configured one, else one per model family reachable (each once).</summary>
     private List<TokenEstimator> Estimators(string? model)
     {
+        if (string.Equals(model, _modelId, StringComparison.Ordinal) && _primaryEstimators is { } cached)
+        {
+            return cached; // never modified by the callers
+        }
+
         if (_estimator is not null)
         {
             return [_estimator];

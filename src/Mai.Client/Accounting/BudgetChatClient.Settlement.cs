@@ -14,9 +14,14 @@ public sealed partial class BudgetChatClient
         }
 
         var (tokens, cost) = ActualUsage(reservation);
-        var adjustments = reservation.Charges
-            .Select(c => new BudgetCharge(c.Key, tokens - c.Tokens, cost - c.Cost) { ExpiresAt = c.ExpiresAt })
-            .ToList();
+        var charges = reservation.Charges;
+        var adjustments = new BudgetCharge[charges.Count];
+        for (var i = 0; i < adjustments.Length; i++)
+        {
+            var c = charges[i];
+            adjustments[i] = new BudgetCharge(c.Key, tokens - c.Tokens, cost - c.Cost) { ExpiresAt = c.ExpiresAt };
+        }
+
         try
         {
             // Never cancelled: a reservation that is not settled would stay charged until its window ends.

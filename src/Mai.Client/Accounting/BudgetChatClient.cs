@@ -37,6 +37,8 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
     private readonly bool _refuseUnpriced;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly string?[]? _primaryModels; // the models a call on the primary model may reach, built once
+    private readonly List<TokenEstimator>? _primaryEstimators;
 
     /// <summary>Initializes a new instance of the <see cref="BudgetChatClient"/> class.</summary>
     /// <param name="innerClient">The rest of the pipeline (resilience, metering, transport).</param>
@@ -62,8 +64,11 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         _timeProvider = options.TimeProvider;
         _logger = loggerFactory?.CreateLogger<BudgetChatClient>() ?? NullLogger<BudgetChatClient>.Instance;
 
+        _primaryModels = Models(_modelId);
+        _primaryEstimators = Estimators(_modelId);
+
         // Admission will need the vocabulary: load it in the background now, off the first caller's path.
-        foreach (var estimator in Estimators(_modelId))
+        foreach (var estimator in _primaryEstimators)
         {
             _ = estimator.WhenLoadedAsync().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }

@@ -63,8 +63,9 @@ public sealed class InMemoryBudgetStore : IBudgetStore
 
     private void Apply(IReadOnlyList<BudgetCharge> charges)
     {
-        foreach (var charge in charges)
+        for (var i = 0; i < charges.Count; i++) // indexed: no boxed enumerator per call
         {
+            var charge = charges[i];
             var current = _counters.TryGetValue(charge.Key, out var counter) ? counter : new Counter(default, charge.ExpiresAt);
             _counters[charge.Key] = current with
             {

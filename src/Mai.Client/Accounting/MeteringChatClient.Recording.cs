@@ -164,7 +164,7 @@ public sealed partial class MeteringChatClient
         if (_serverAddress is not null)
         {
             tags.Add(MaiTelemetry.ServerAddress, _serverAddress);
-            tags.Add(MaiTelemetry.ServerPort, _serverPort);
+            tags.Add(MaiTelemetry.ServerPort, _serverPortTag);
         }
 
         var durationTags = tags;

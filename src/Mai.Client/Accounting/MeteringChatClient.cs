@@ -40,6 +40,7 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
     private readonly string _providerName;
     private readonly string? _serverAddress;
     private readonly int? _serverPort;
+    private readonly object? _serverPortTag; // boxed once, not per recorded attempt
     private readonly bool _reportEstimated;
     private readonly int? _contextWindow;
     private readonly int _defaultOutputReservation;
@@ -76,6 +77,7 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
         var endpoint = options.Endpoint ?? metadata?.ProviderUri;
         _serverAddress = endpoint?.Host;
         _serverPort = endpoint?.Port;
+        _serverPortTag = _serverPort;
         _reportEstimated = options.ReportEstimatedUsage;
         _contextWindow = options.ContextWindowTokens;
         _defaultOutputReservation = options.DefaultOutputTokenReservation;
@@ -135,6 +137,11 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
 
     private Activity? StartActivity(ChatOptions? options, bool streaming)
     {
+        if (!MaiTelemetry.ActivitySource.HasListeners())
+        {
+            return null; // as StartActivity would return, without building the span's name
+        }
+
         var requestModel = options?.ModelId ?? _model;
         var activity = MaiTelemetry.ActivitySource.StartActivity($"{MaiTelemetry.Chat} {requestModel}", ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })

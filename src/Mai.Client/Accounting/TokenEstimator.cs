@@ -39,6 +39,9 @@ public sealed class TokenEstimator
     /// <summary>Texts at least this long have their counts cached (by string instance: a conversation resends the same strings).</summary>
     private const int CachedTextLength = 256;
 
+    /// <summary>How many distinct role names have their count remembered (system, user, assistant, tool, developer and a few more).</summary>
+    private const int MaxCachedRoles = 16;
+
     private const int TokensPerMessage = 3;
     private const int TokensPerName = 1;
     private const int ReplyPrimingTokens = 3;
@@ -58,6 +61,7 @@ public sealed class TokenEstimator
     private readonly int _numerator = 1;
     private readonly int _denominator = 1;
     private readonly ConditionalWeakTable<string, StrongBox<int>> _cache = [];
+    private readonly ConcurrentDictionary<string, int> _roleCounts = new(StringComparer.Ordinal);
     private Task? _loading;
 
     /// <summary>Initializes a new instance of the <see cref="TokenEstimator"/> class over an existing tokenizer.</summary>
@@ -192,18 +196,19 @@ public sealed class TokenEstimator
     {
         ArgumentNullException.ThrowIfNull(messages);
         long total = ReplyPrimingTokens;
-        foreach (var message in messages)
+        if (messages is IList<ChatMessage> list)
         {
-            total += TokensPerMessage + CountTokensCore(message.Role.Value, cancellationToken);
-            if (!string.IsNullOrEmpty(message.AuthorName))
+            // Indexed: no boxed enumerator per estimate (a budget estimates every call's prompt).
+            for (var m = 0; m < list.Count; m++)
             {
-                total += TokensPerName;
+                total += CountMessage(list[m], cancellationToken);
             }
-
-            var contents = message.Contents;
-            for (var i = 0; i < contents.Count; i++)
+        }
+        else
+        {
+            foreach (var message in messages)
             {
-                total += CountContent(contents[i], cancellationToken);
+                total += CountMessage(message, cancellationToken);
             }
         }
 
@@ -225,6 +230,40 @@ public sealed class TokenEstimator
         }
 
         return (int)Math.Min(int.MaxValue, total);
+    }
+
+    private long CountMessage(ChatMessage message, CancellationToken cancellationToken)
+    {
+        long total = TokensPerMessage + CountRole(message.Role.Value, cancellationToken);
+        if (!string.IsNullOrEmpty(message.AuthorName))
+        {
+            total += TokensPerName;
+        }
+
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            total += CountContent(contents[i], cancellationToken);
+        }
+
+        return total;
+    }
+
+    /// <summary>Counts a role name, remembering the count of the first few role names seen (the same handful on every message).</summary>
+    private int CountRole(string role, CancellationToken cancellationToken)
+    {
+        if (_roleCounts.TryGetValue(role, out var count))
+        {
+            return count;
+        }
+
+        count = CountTokensCore(role, cancellationToken);
+        if (_roleCounts.Count < MaxCachedRoles)
+        {
+            _roleCounts.TryAdd(role, count);
+        }
+
+        return count;
     }
 
     /// <summary>Counts the tokens of one content item: text, reasoning text, a tool call's name and arguments, or a tool result.</summary>

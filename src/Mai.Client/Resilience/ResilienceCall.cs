@@ -9,7 +9,7 @@ namespace Mai.Client.Resilience;
 /// <summary>
 /// One logical call, and the one owner of its attempt loop: its deadline, which deployment the next attempt goes to, and
 /// the attempts made so far. Each failure is classified once, when it happens; the decision (retry the same deployment,
-/// fail over, stop) is taken right there and acted on by the loop in <see cref="ExecuteAsync{T}"/>, which waits with
+/// fail over, stop) is taken right there and acted on by the loop in <see cref="ExecuteAsync{TState, T}"/>, which waits with
 /// <see cref="TimeProvider"/>. Polly keeps the per-deployment circuit breakers. When the caller supplies a
 /// <see cref="MaiResilienceOptions.Pipeline"/>, that pipeline owns the loop instead (each execution is one attempt).
 /// Attempts of one call run one after another, so no locking is needed.
@@ -96,7 +96,9 @@ internal sealed partial class ResilienceCall : IDisposable
     /// Runs the call's attempts until one succeeds or the decision after a failure is to stop: retries wait the server's
     /// requested wait or the back-off, failovers go on at once. With a caller-supplied pipeline, that pipeline runs them.
     /// </summary>
-    public async Task<T> ExecuteAsync<T>(Func<IChatClient, CancellationToken, Task<T>> send, bool isStream)
+    /// <remarks>The attempt is <paramref name="send"/> with <paramref name="state"/> (a static callback, so no closure per call); the
+    /// internal steps return <see cref="ValueTask{TResult}"/>, so an attempt that completes at once allocates no task per step.</remarks>
+    public async ValueTask<T> ExecuteAsync<TState, T>(Func<IChatClient, TState, CancellationToken, Task<T>> send, TState state, bool isStream)
     {
         if (_rt.Options.Pipeline is { } pipeline && _rt.Retries)
         {
@@ -104,9 +106,9 @@ internal sealed partial class ResilienceCall : IDisposable
             try
             {
                 return await pipeline.ExecuteAsync(
-                    static (_, s) => new ValueTask<T>(s.call.AttemptAsync(s.send, s.isStream)),
+                    static (_, s) => s.call.AttemptAsync(s.send, s.state, s.isStream),
                     context,
-                    (call: this, send, isStream)).ConfigureAwait(false);
+                    (call: this, send, state, isStream)).ConfigureAwait(false);
             }
             finally
             {
@@ -118,7 +120,7 @@ internal sealed partial class ResilienceCall : IDisposable
         {
             try
             {
-                return await AttemptAsync(send, isStream).ConfigureAwait(false);
+                return await AttemptAsync(send, state, isStream).ConfigureAwait(false);
             }
             catch (Exception) when (_next is NextStep.Retry or NextStep.Failover)
             {
@@ -145,7 +147,7 @@ internal sealed partial class ResilienceCall : IDisposable
     /// circuit is open are skipped without counting an attempt. For a non-streaming call the attempt is recorded here;
     /// a stream's successful start is recorded when the stream ends.
     /// </summary>
-    private async Task<T> AttemptAsync<T>(Func<IChatClient, CancellationToken, Task<T>> send, bool isStream)
+    private async ValueTask<T> AttemptAsync<TState, T>(Func<IChatClient, TState, CancellationToken, Task<T>> send, TState state, bool isStream)
     {
         SelectDeployment();
         while (true)
@@ -153,7 +155,7 @@ internal sealed partial class ResilienceCall : IDisposable
             var deployment = _rt.Deployments[_index];
             if (deployment.Breaker is null)
             {
-                return await RunAsync(deployment, send, isStream, context: null).ConfigureAwait(false);
+                return await RunAsync(deployment, send, state, isStream, context: null).ConfigureAwait(false);
             }
 
             _started = false;
@@ -164,10 +166,10 @@ internal sealed partial class ResilienceCall : IDisposable
                     static (ctx, s) =>
                     {
                         s.call._started = true;
-                        return new ValueTask<T>(s.call.RunAsync(s.deployment, s.send, s.isStream, ctx));
+                        return s.call.RunAsync(s.deployment, s.send, s.state, s.isStream, ctx);
                     },
                     context,
-                    (call: this, deployment, send, isStream)).ConfigureAwait(false);
+                    (call: this, deployment, send, state, isStream)).ConfigureAwait(false);
             }
             catch (BrokenCircuitException) when (!_started)
             {
@@ -190,7 +192,7 @@ internal sealed partial class ResilienceCall : IDisposable
         }
     }
 
-    private async Task<T> RunAsync<T>(DeploymentState deployment, Func<IChatClient, CancellationToken, Task<T>> send, bool isStream, ResilienceContext? context)
+    private async ValueTask<T> RunAsync<TState, T>(DeploymentState deployment, Func<IChatClient, TState, CancellationToken, Task<T>> send, TState state, bool isStream, ResilienceContext? context)
     {
         var time = _rt.Time;
         var start = time.GetTimestamp();
@@ -205,7 +207,7 @@ internal sealed partial class ResilienceCall : IDisposable
 
         try
         {
-            var result = isStream ? await send(deployment.Client, Token).ConfigureAwait(false) : await SendWithTimeoutAsync(deployment.Client, send).ConfigureAwait(false);
+            var result = isStream ? await send(deployment.Client, state, Token).ConfigureAwait(false) : await SendWithTimeoutAsync(deployment.Client, send, state).ConfigureAwait(false);
             if (!isStream)
             {
                 RecordSuccess(time.GetTimestamp());
@@ -234,12 +236,12 @@ internal sealed partial class ResilienceCall : IDisposable
         }
     }
 
-    private async Task<T> SendWithTimeoutAsync<T>(IChatClient client, Func<IChatClient, CancellationToken, Task<T>> send)
+    private async ValueTask<T> SendWithTimeoutAsync<TState, T>(IChatClient client, Func<IChatClient, TState, CancellationToken, Task<T>> send, TState state)
     {
         var timeout = _rt.Options.AttemptTimeout;
         if (timeout == Timeout.InfiniteTimeSpan)
         {
-            return await send(client, Token).ConfigureAwait(false);
+            return await send(client, state, Token).ConfigureAwait(false);
         }
 
         // One source per attempt: its own TimeProvider timer is the attempt timeout, and the call's token cancels it too.
@@ -248,7 +250,7 @@ internal sealed partial class ResilienceCall : IDisposable
         Task<T>? task = null;
         try
         {
-            task = send(client, attemptCts.Token);
+            task = send(client, state, attemptCts.Token);
             return await task.WaitAsync(attemptCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (attemptCts.IsCancellationRequested && !Token.IsCancellationRequested)

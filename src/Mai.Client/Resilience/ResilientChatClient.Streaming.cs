@@ -59,7 +59,8 @@ public sealed partial class ResilientChatClient
         try
         {
             return await call.ExecuteAsync(
-                (client, token) => StreamAttempt.StartAsync(client, list, options, _rt.Options.FirstUpdateTimeout, _rt.Time, token),
+                static (client, request, token) => StreamAttempt.StartAsync(client, request.list, request.options, request.rt.Options.FirstUpdateTimeout, request.rt.Time, token),
+                (list, options, rt: _rt),
                 isStream: true).ConfigureAwait(false);
         }
         catch (Exception exception)

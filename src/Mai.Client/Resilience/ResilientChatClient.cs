@@ -100,7 +100,10 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         using var call = new ResilienceCall(_rt, options, cancellationToken);
         try
         {
-            return await call.ExecuteAsync((client, token) => client.GetResponseAsync(list, options, token), isStream: false).ConfigureAwait(false);
+            return await call.ExecuteAsync(
+                static (client, request, token) => client.GetResponseAsync(request.list, request.options, token),
+                (list, options),
+                isStream: false).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

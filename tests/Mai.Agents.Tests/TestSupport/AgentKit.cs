@@ -14,7 +14,7 @@ public enum AgentApi
     AzureInference,
 
     /// <summary>MAI-Thinking-1 over the OpenAI SDK on the emulator's <c>/openai/v1</c> route.</summary>
-    OpenAIv1,
+    OpenAIV1,
 
     /// <summary>claude-sonnet-4-6 over the Messages API on the emulator's <c>/anthropic</c> route (the transport is chosen from the path).</summary>
     AnthropicMessages,
@@ -26,12 +26,12 @@ internal static class AgentKit
     /// <summary>A price for MAI-Thinking-1, for these tests only (the shipped table has none, so its cost would be unknown).</summary>
     public static readonly ModelPrice MaiThinkingTestPrice = new() { InputPerMillion = 1.00m, OutputPerMillion = 4.00m, Currency = "USD" };
 
-    public static TheoryData<AgentApi> Apis => [AgentApi.AzureInference, AgentApi.OpenAIv1, AgentApi.AnthropicMessages];
+    public static TheoryData<AgentApi> Apis => [AgentApi.AzureInference, AgentApi.OpenAIV1, AgentApi.AnthropicMessages];
 
     public static TheoryData<AgentApi, bool> ApisAndStreaming => new()
     {
         { AgentApi.AzureInference, false }, { AgentApi.AzureInference, true },
-        { AgentApi.OpenAIv1, false }, { AgentApi.OpenAIv1, true },
+        { AgentApi.OpenAIV1, false }, { AgentApi.OpenAIV1, true },
         { AgentApi.AnthropicMessages, false }, { AgentApi.AnthropicMessages, true },
     };
 
@@ -62,9 +62,9 @@ internal static class AgentKit
             case AgentApi.AzureInference:
                 options.Endpoint = new Uri(emu.Endpoint, "/models");
                 break;
-            case AgentApi.OpenAIv1:
+            case AgentApi.OpenAIV1:
                 options.Endpoint = new Uri(emu.Endpoint, "/openai/v1");
-                options.Transport = MaiTransport.OpenAIv1;
+                options.Transport = MaiTransport.OpenAIV1;
                 break;
             default:
                 options.Endpoint = emu.AnthropicEndpoint;

@@ -83,14 +83,29 @@ internal static class RedirectGuard
                 Version = request.Version,
                 VersionPolicy = request.VersionPolicy,
             };
-            foreach (var header in request.Headers)
+            // NonValidated: the stored strings as they are (the validated view parses each header and copies its values into an array).
+            foreach (var header in request.Headers.NonValidated)
             {
-                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                if (header.Value.Count == 1)
+                {
+                    copy.Headers.TryAddWithoutValidation(header.Key, header.Value.ToString());
+                }
+                else
+                {
+                    foreach (var value in header.Value)
+                    {
+                        copy.Headers.TryAddWithoutValidation(header.Key, value);
+                    }
+                }
             }
 
-            foreach (var option in request.Options)
+            var options = (IDictionary<string, object?>)request.Options;
+            if (options.Count > 0)
             {
-                ((IDictionary<string, object?>)copy.Options)[option.Key] = option.Value;
+                foreach (var option in options)
+                {
+                    ((IDictionary<string, object?>)copy.Options)[option.Key] = option.Value;
+                }
             }
 
             return client.SendAsync(copy, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
