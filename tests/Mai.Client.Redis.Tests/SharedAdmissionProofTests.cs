@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Mai.Client.Accounting;
+using Mai.Client.Redis.Fleet;
 using Mai.Emulator;
 
 namespace Mai.Client.Redis.Tests;
@@ -8,9 +10,10 @@ namespace Mai.Client.Redis.Tests;
 /// minute. With local limiters each instance believes it has the whole quota; with the shared Redis store they admit together.
 /// </summary>
 /// <remarks>
-/// The instances here are four independent <see cref="MaiClient"/>s in this process, each with its own <c>ConnectionMultiplexer</c>,
-/// store and ledger (nothing shared but Redis and the emulator). The window is a real minute: every call starts within a few
-/// seconds, so none leaves the window while the test runs, and the result does not depend on timing.
+/// The instances are four separate processes (<c>Mai.Client.Redis.Fleet</c>), each with its own <c>ConnectionMultiplexer</c>, store,
+/// client and ledger, released together by a start barrier on stdin; the same run in one process (four independent clients) is
+/// kept as a quicker check. The window is a real minute: every call starts within seconds, so none leaves the window while the
+/// test runs, and the counts do not depend on timing.
 /// </remarks>
 public sealed class SharedAdmissionProofTests(RedisServerFixture redis)
 {
@@ -20,15 +23,17 @@ public sealed class SharedAdmissionProofTests(RedisServerFixture redis)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task FourInstances_SharedRedisStore_NearlyNo429sAndNoAdmittedCallLost()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task FourInstances_SharedRedisStore_NearlyNo429sAndNoAdmittedCallLost(bool separateProcesses)
     {
         var connection = redis.Require();
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        guard.CancelAfter(TimeSpan.FromSeconds(60));
+        guard.CancelAfter(TimeSpan.FromSeconds(120));
 
-        var local = await RunFleetAsync(redisConnection: null, guard.Token);
-        var shared = await RunFleetAsync(connection, guard.Token);
+        var local = await RunFleetAsync(redisConnection: null, separateProcesses, guard.Token);
+        var shared = await RunFleetAsync(connection, separateProcesses, guard.Token);
 
         var local429 = local.Reports.Sum(r => r.Throttled);
         var shared429 = shared.Reports.Sum(r => r.Throttled);
@@ -48,12 +53,12 @@ public sealed class SharedAdmissionProofTests(RedisServerFixture redis)
             Assert.Equal(sent, reports.Sum(r => r.UsageRecords));
         }
 
-        // The shared store admitted about what the quota holds: the deployment was used, not starved.
+        // The shared store admitted what the quota holds: the deployment was used, not starved.
         var reservation = TokenEstimator.Default.EstimatePromptTokens([new(Microsoft.Extensions.AI.ChatRole.User, FleetMember.Prompt)]) + FleetMember.MaxOutputTokens;
         Assert.Equal(TokensPerMinute / reservation, shared.Reports.Sum(r => r.Answered));
     }
 
-    private static async Task<(FleetReport[] Reports, int Sent)> RunFleetAsync(string? redisConnection, CancellationToken cancellationToken)
+    private static async Task<(FleetReport[] Reports, int Sent)> RunFleetAsync(string? redisConnection, bool separateProcesses, CancellationToken cancellationToken)
     {
         var model = EmulatedModel.Gpt4o with { TokensPerMinute = TokensPerMinute };
         var emulatorOptions = new MaiEmulatorOptions();
@@ -61,9 +66,75 @@ public sealed class SharedAdmissionProofTests(RedisServerFixture redis)
         await using var emu = await MaiEmulator.StartAsync(emulatorOptions, cancellationToken);
         var prefix = $"proof-{Guid.NewGuid():N}:";
 
-        var reports = await Task.WhenAll(Enumerable.Range(0, Instances).Select(_ =>
-            Task.Run(() => FleetMember.RunAsync(emu.Endpoint, emu.ApiKey!, model.Name, TokensPerMinute, redisConnection, prefix, CallsPerInstance, cancellationToken), cancellationToken)));
+        var reports = separateProcesses
+            ? await RunProcessesAsync([emu.Endpoint.ToString(), emu.ApiKey!, model.Name, $"{TokensPerMinute}", redisConnection ?? "local", prefix, $"{CallsPerInstance}"], cancellationToken)
+            : await Task.WhenAll(Enumerable.Range(0, Instances).Select(_ => Task.Run(
+                () => FleetMember.RunAsync(emu.Endpoint, emu.ApiKey!, model.Name, TokensPerMinute, redisConnection, prefix, CallsPerInstance, null, cancellationToken),
+                cancellationToken)));
         var sent = emu.Requests.Count(r => r.PathAndQuery.Contains("/chat/completions", StringComparison.Ordinal));
         return (reports, sent);
+    }
+
+    /// <summary>Starts the instances, waits until each says it is ready, releases them together, and reads their reports.</summary>
+    private static async Task<FleetReport[]> RunProcessesAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var processes = new List<Process>();
+        try
+        {
+            for (var i = 0; i < Instances; i++)
+            {
+                var start = new ProcessStartInfo("dotnet")
+                {
+                    RedirectStandardInput = true,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                };
+                start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mai.Client.Redis.Fleet.dll"));
+                foreach (var arg in args)
+                {
+                    start.ArgumentList.Add(arg);
+                }
+
+                processes.Add(Process.Start(start)!);
+            }
+
+            foreach (var process in processes)
+            {
+                var seen = new List<string>();
+                while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line && line != "ready")
+                {
+                    seen.Add(line);
+                }
+
+                Assert.True(!process.HasExited, $"instance {process.Id} exited before it was ready: {string.Join('\n', seen)}");
+            }
+
+            foreach (var process in processes)
+            {
+                await process.StandardInput.WriteLineAsync("go");
+                await process.StandardInput.FlushAsync(cancellationToken);
+            }
+
+            return await Task.WhenAll(processes.Select(async process =>
+            {
+                var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+                await process.WaitForExitAsync(cancellationToken);
+                Assert.True(process.ExitCode == 0, $"instance exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync(cancellationToken)}");
+                return FleetReport.FromJson(output.Trim());
+            }));
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
+                process.Dispose();
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ using Mai.Client.Accounting;
 using Microsoft.Extensions.AI;
 using StackExchange.Redis;
 
-namespace Mai.Client.Redis.Tests;
+namespace Mai.Client.Redis.Fleet;
 
 /// <summary>What one application instance saw when it fired its calls at a deployment with a tokens-per-minute quota.</summary>
 /// <param name="Answered">Calls that ended with an answer.</param>
@@ -22,7 +22,7 @@ public sealed record FleetReport(int Answered, int Throttled, int Refused, int O
 }
 
 /// <summary>One application instance of the fleet: its own connection to Redis (or none), its own <see cref="MaiClient"/>, its
-/// calls all at once. Used in-process by the tests and as a separate process by <c>Mai.Client.Redis.Fleet</c>.</summary>
+/// calls all at once. The proof tests run it in separate processes (this program) and in-process.</summary>
 public static class FleetMember
 {
     public const string Prompt = "Why is the sky blue?";
@@ -36,7 +36,10 @@ public static class FleetMember
     /// <param name="redis">The Redis configuration string for a shared store, or <see langword="null"/> for the local limiter.</param>
     /// <param name="keyPrefix">The shared store's key prefix.</param>
     /// <param name="calls">How many calls to fire at once.</param>
-    public static async Task<FleetReport> RunAsync(Uri endpoint, string apiKey, string model, int tokensPerMinute, string? redis, string keyPrefix, int calls, CancellationToken cancellationToken)
+    /// <param name="ready">Awaited once the client is built and connected, before the calls are fired (a start barrier); <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    public static async Task<FleetReport> RunAsync(
+        Uri endpoint, string apiKey, string model, int tokensPerMinute, string? redis, string keyPrefix, int calls, Func<Task>? ready, CancellationToken cancellationToken)
     {
         await using var connection = redis is null ? null : await ConnectionMultiplexer.ConnectAsync(redis);
         await using var store = connection is null
@@ -55,6 +58,10 @@ public static class FleetMember
         options.Resilience.MaxRetries = 0; // a 429 ends the call: the count of 429s is what is measured
         using var client = new MaiClient(options);
         var fellBack = false;
+        if (ready is not null)
+        {
+            await ready();
+        }
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, calls).Select(async _ =>
         {
