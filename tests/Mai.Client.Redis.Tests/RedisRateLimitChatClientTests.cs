@@ -2,6 +2,7 @@ using Azure;
 using Mai.Client.Accounting;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
@@ -59,6 +60,33 @@ public sealed class RedisRateLimitChatClientTests(RedisServerFixture redis)
         Assert.Contains("429", refused.Message, StringComparison.Ordinal);
         Assert.NotEmpty(answer.Answer);
         Assert.Equal(2, emu.Requests.Count); // A's 429 and B's answer: B's refused call sent nothing
+    }
+
+    [Fact]
+    public async Task AddMaiRedis_AddMaiClientTakesTheStoresFromTheContainer_AdmissionCountsLandInRedis()
+    {
+        await using var emu = await StartEmulatorAsync(EmulatedModel.Gpt4o);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddMaiClient(o =>
+        {
+            o.Endpoint = emu.Endpoint;
+            o.ApiKey = emu.ApiKey;
+            o.Model = "gpt-4o";
+            o.DeploymentName = "gpt4o-east";
+            o.TokensPerMinute = 10_000;
+        });
+        services.AddMaiRedis(redis.Require(), o => o.KeyPrefix = _prefix);
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<MaiClient>();
+
+        var result = await client.AskAsync(Question, new ChatOptions { MaxOutputTokens = 16 }, Ct);
+
+        Assert.IsType<RedisRateLimitStore>(provider.GetRequiredService<IRateLimitStore>());
+        Assert.IsType<RedisBudgetStore>(provider.GetRequiredService<IBudgetStore>());
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Require());
+        var counted = await connection.GetDatabase().HashGetAsync($"{_prefix}mai:rate:gpt4o-east", $"t{_time.GetUtcNow().ToUnixTimeMilliseconds() / 10_000}");
+        Assert.Equal(result.Usage!.InputTokenCount + result.Usage.OutputTokenCount, (long)counted); // reserved, then settled to the reported usage
     }
 
     private static async Task<MaiEmulator> StartEmulatorAsync(EmulatedModel model)
