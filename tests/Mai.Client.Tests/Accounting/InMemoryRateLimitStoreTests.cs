@@ -1,4 +1,5 @@
 using Mai.Client.Accounting;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
@@ -83,7 +84,7 @@ public class InMemoryRateLimitStoreTests
         var store = new InMemoryRateLimitStore(_time);
         var inner = new TestChatClient
         {
-            OnGetResponse = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
+            GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
             {
                 Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 20, TotalTokenCount = 30 },
             }),
@@ -98,7 +99,7 @@ public class InMemoryRateLimitStoreTests
         await b.GetResponseAsync(prompt, options, Ct);
         var ex = await Assert.ThrowsAsync<BudgetExceededException>(() => a.GetResponseAsync(prompt, options, Ct));
 
-        Assert.Equal(2, inner.CallCount);
+        Assert.Equal(2, inner.Calls);
         Assert.Equal(40m, ex.Remaining);
         Assert.Equal(60m, ex.Requested);
     }
