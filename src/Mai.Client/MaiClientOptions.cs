@@ -93,6 +93,12 @@ public sealed partial class MaiClientOptions
     /// <value>The default is <see langword="null"/>: an in-memory store owned by the client.</value>
     public IBudgetStore? BudgetStore { get; set; }
 
+    /// <summary>Gets or sets where the deployments' <see cref="TokensPerMinute"/> / <see cref="RequestsPerMinute"/> counts live: share one
+    /// store (for example <c>RedisRateLimitStore</c> from Mai.Client.Redis) between instances so they admit calls against each
+    /// deployment's one quota.</summary>
+    /// <value>The default is <see langword="null"/>: an <see cref="InMemoryRateLimitStore"/> per deployment of this client.</value>
+    public IRateLimitStore? RateLimitStore { get; set; }
+
     /// <summary>Gets or sets whether estimated usage is reported in metrics (the GenAI conventions report only service-reported usage).</summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool ReportEstimatedUsage { get; set; }

@@ -126,6 +126,7 @@ internal static class MaiPipeline
                     ContextWindowTokens = deployment.ContextWindowTokens,
                     TokensPerMinute = deployment.TokensPerMinute,
                     RequestsPerMinute = deployment.RequestsPerMinute,
+                    RateLimitStore = options.RateLimitStore,
                 },
                 options.MeterFactory,
                 options.LoggerFactory);

@@ -1,119 +1,131 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
-using Mai.Client.Errors;
-
 namespace Mai.Client.Accounting;
 
 /// <summary>
-/// Client-side TPM/RPM admission for one deployment: two sliding-window limiters (one minute, six 10 s segments) from
-/// System.Threading.RateLimiting, replenished by a <see cref="TimeProvider"/> timer so tests drive them with a fake clock.
+/// Client-side TPM/RPM counts for one deployment over a sliding minute: six 10-second segments aligned to the Unix epoch
+/// (the same window <c>RedisRateLimitStore</c> keeps in Redis), read from a <see cref="TimeProvider"/> so tests drive it with a fake clock.
 /// </summary>
-internal sealed class DeploymentRateLimiter : IDisposable
+/// <remarks>
+/// A reservation is counted in the segment it was taken in and leaves the window six segments later; settling moves that
+/// segment's count to the reported usage. No timer and no allocation per attempt: a ring of six counters under one lock.
+/// </remarks>
+internal sealed class DeploymentRateLimiter
 {
-    private static readonly TimeSpan Segment = AccountingDefaults.QuotaWindow / AccountingDefaults.QuotaSegments;
+    private const int Segments = AccountingDefaults.QuotaSegments;
+    private static readonly long SegmentTicks = (AccountingDefaults.QuotaWindow / Segments).Ticks;
 
     private readonly Lock _gate = new();
-    private readonly string _deployment;
-    private readonly int? _tokensPerMinute;
-    private readonly int? _requestsPerMinute;
-    private readonly SlidingWindowRateLimiter? _tokens;
-    private readonly SlidingWindowRateLimiter? _requests;
+    private readonly DeploymentQuota _quota;
     private readonly TimeProvider _timeProvider;
-    private readonly ITimer _timer;
+    private readonly long[] _tokens = new long[Segments];
+    private readonly long[] _requests = new long[Segments];
+    private long _segment = long.MinValue;
 
-    public DeploymentRateLimiter(string deployment, int? tokensPerMinute, int? requestsPerMinute, TimeProvider timeProvider)
+    public DeploymentRateLimiter(DeploymentQuota quota, TimeProvider timeProvider)
     {
-        _deployment = deployment;
-        _tokensPerMinute = tokensPerMinute;
-        _requestsPerMinute = requestsPerMinute;
+        _quota = quota;
         _timeProvider = timeProvider;
-        _tokens = tokensPerMinute is { } tpm ? Create(tpm) : null;
-        _requests = requestsPerMinute is { } rpm ? Create(rpm) : null;
-        _timer = timeProvider.CreateTimer(static state => ((DeploymentRateLimiter)state!).Replenish(), this, Segment, Segment);
     }
 
-    /// <summary>Takes one request and <paramref name="tokens"/> tokens, or throws without taking anything.</summary>
-    public void Admit(int tokens)
+    /// <summary>Takes one request and <paramref name="tokens"/> tokens, or refuses without taking anything.</summary>
+    public RateLimitLease TryAcquire(int tokens)
     {
+        var now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
-            var now = _timeProvider.GetUtcNow();
-            if (_requests is not null && Available(_requests) < 1)
+            var segment = Slide(now);
+            if (_quota.RequestsPerMinute is { } rpm && Sum(_requests) >= rpm)
             {
-                throw Refusal("requests", _requestsPerMinute!.Value, Available(_requests), 1, now);
+                return RateLimitLease.Refused(_quota, tokens, now, RateLimitRefusal.Requests, rpm, Math.Max(0, rpm - Sum(_requests)), NextSlide(segment));
             }
 
-            if (_tokens is not null && (tokens > _tokensPerMinute!.Value || Available(_tokens) < tokens))
+            if (_quota.TokensPerMinute is { } tpm)
             {
-                throw Refusal("tokens", _tokensPerMinute!.Value, Available(_tokens), tokens, now);
+                var left = tpm - Sum(_tokens);
+                if (tokens > left)
+                {
+                    return RateLimitLease.Refused(_quota, tokens, now, RateLimitRefusal.Tokens, tpm, Math.Max(0, left), NextSlide(segment));
+                }
             }
 
-            using var request = _requests?.AttemptAcquire(1);
-            using var lease = tokens > 0 ? _tokens?.AttemptAcquire(tokens) : null;
+            var slot = Slot(segment);
+            _requests[slot]++;
+            _tokens[slot] += Math.Max(0, tokens);
+            return RateLimitLease.Acquired(_quota, tokens, now);
         }
     }
 
-    /// <summary>Lowers the local budgets to what the service says remains (never raises them).</summary>
-    public void Correct(long? remainingTokens, long? remainingRequests)
+    /// <summary>Moves a lease's reservation to the reported usage (while its segment is still in the window), then lowers the counts
+    /// to what the service says remains (never raises them).</summary>
+    public void Settle(RateLimitLease lease, RateLimitSettlement settlement)
     {
-        lock (_gate)
-        {
-            Lower(_tokens, remainingTokens);
-            Lower(_requests, remainingRequests);
-        }
-    }
-
-    public void Dispose()
-    {
-        _timer.Dispose();
-        _tokens?.Dispose();
-        _requests?.Dispose();
-    }
-
-    private static void Lower(SlidingWindowRateLimiter? limiter, long? remaining)
-    {
-        if (limiter is null || remaining is not { } left)
+        if (settlement.UsedTokens is null && settlement.RemainingTokens is null && settlement.RemainingRequests is null)
         {
             return;
         }
 
-        var excess = Available(limiter) - Math.Max(left, 0);
-        if (excess > 0)
-        {
-            using var lease = limiter.AttemptAcquire((int)excess);
-        }
-    }
-
-    private static long Available(SlidingWindowRateLimiter limiter) => limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
-
-    // The limiter checks real (Stopwatch) time even on manual TryReplenish and skips a replenish that comes sooner than
-    // Window / SegmentsPerWindow. A one-tick window makes that period zero, so the TimeProvider timer alone moves the window
-    // one 10 s segment per tick: a permit comes back six segments (one minute of TimeProvider time) after it was taken.
-    private static SlidingWindowRateLimiter Create(int limit) => new(new SlidingWindowRateLimiterOptions
-    {
-        PermitLimit = limit,
-        Window = TimeSpan.FromTicks(1),
-        SegmentsPerWindow = AccountingDefaults.QuotaSegments,
-        QueueLimit = 0,
-        AutoReplenishment = false,
-    });
-
-    private void Replenish()
-    {
+        var now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
-            _tokens?.TryReplenish();
-            _requests?.TryReplenish();
+            var segment = Slide(now);
+            var leaseSegment = SegmentOf(lease.At);
+            if (settlement.UsedTokens is { } used && leaseSegment > segment - Segments && leaseSegment <= segment)
+            {
+                _tokens[Slot(leaseSegment)] += Math.Max(0, used) - Math.Max(0, lease.Tokens);
+            }
+
+            Lower(_tokens, _quota.TokensPerMinute, settlement.RemainingTokens, segment);
+            Lower(_requests, _quota.RequestsPerMinute, settlement.RemainingRequests, segment);
         }
     }
 
-    private BudgetExceededException Refusal(string unit, int limit, long left, long needed, DateTimeOffset now) => new(
-        $"deployment '{_deployment}'",
-        string.Create(CultureInfo.InvariantCulture, $"{limit} {unit} per minute (client-side quota)"),
-        limit,
-        left,
-        needed,
-        unit,
-        string.Empty,
-        now + Segment);
+    private static void Lower(long[] counts, int? limit, long? remaining, long segment)
+    {
+        if (limit is not { } max || remaining is not { } left)
+        {
+            return;
+        }
+
+        var excess = max - Sum(counts) - Math.Max(left, 0);
+        if (excess > 0)
+        {
+            counts[Slot(segment)] += excess;
+        }
+    }
+
+    private static long Sum(long[] counts)
+    {
+        long sum = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            sum += counts[i];
+        }
+
+        return sum;
+    }
+
+    private static long SegmentOf(DateTimeOffset at) => Math.DivRem(at.UtcTicks, SegmentTicks, out var rem) - (rem < 0 ? 1 : 0);
+
+    private static int Slot(long segment) => (int)(((segment % Segments) + Segments) % Segments);
+
+    private static DateTimeOffset NextSlide(long segment) => new((segment + 1) * SegmentTicks, TimeSpan.Zero);
+
+    /// <summary>Clears the segments that left the window since the last call and returns the current segment.</summary>
+    private long Slide(DateTimeOffset now)
+    {
+        var segment = SegmentOf(now);
+        if (segment > _segment)
+        {
+            var stale = _segment == long.MinValue ? Segments : (int)Math.Min(segment - _segment, Segments);
+            for (var i = 0; i < stale; i++)
+            {
+                var slot = Slot(segment - i);
+                _tokens[slot] = 0;
+                _requests[slot] = 0;
+            }
+
+            _segment = segment;
+        }
+
+        return _segment;
+    }
 }

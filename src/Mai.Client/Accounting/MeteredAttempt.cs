@@ -40,6 +40,15 @@ internal sealed class MeteredAttempt
 
     public bool Recorded { get; set; }
 
+    /// <summary>The deployment quota's reservation for this attempt (<c>default</c> when the deployment has no quota).</summary>
+    public RateLimitLease Lease { get; set; }
+
+    /// <summary>The last <c>x-ratelimit-remaining-tokens</c> value the service sent for this attempt, if any.</summary>
+    public long? RemainingTokens { get; set; }
+
+    /// <summary>The last <c>x-ratelimit-remaining-requests</c> value the service sent for this attempt, if any.</summary>
+    public long? RemainingRequests { get; set; }
+
     /// <summary>The estimated prompt (messages, tool definitions, response format), counted once per attempt.</summary>
     public int PromptTokens(TokenEstimator estimator, CancellationToken cancellationToken = default) =>
         _promptTokens ??= estimator.EstimatePromptTokensCore(Messages, Options, cancellationToken);

@@ -23,13 +23,47 @@ public sealed partial class MeteringChatClient
             }
         }
 
-        _quota?.Admit(attempt.PromptTokens(_estimator, cancellationToken) + (options?.MaxOutputTokens ?? _defaultOutputReservation));
-        attempt.Activity = StartActivity(options, streaming);
-        attempt.StartTimestamp = _timeProvider.GetTimestamp();
         return attempt;
     }
 
-    private void CorrectQuota(AdditionalPropertiesDictionary? properties)
+    private void Start(MeteredAttempt attempt, bool streaming)
+    {
+        attempt.Activity = StartActivity(attempt.Options, streaming);
+        attempt.StartTimestamp = _timeProvider.GetTimestamp();
+    }
+
+    /// <summary>Takes the attempt's request and reservation from the deployment's quota, or refuses it before anything is sent.</summary>
+    private async ValueTask AdmitAsync(MeteredAttempt attempt, CancellationToken cancellationToken)
+    {
+        var tokens = attempt.PromptTokens(_estimator, cancellationToken) + (attempt.Options?.MaxOutputTokens ?? _defaultOutputReservation);
+        var lease = await _rateLimits!.TryAcquireAsync(_quota!, tokens, cancellationToken).ConfigureAwait(false);
+        if (!lease.IsAcquired)
+        {
+            throw Refusal(lease);
+        }
+
+        attempt.Lease = lease;
+    }
+
+    /// <summary>Settles the attempt's reservation: to the reported usage, with the remaining quota and the 429 wait the service gave.</summary>
+    private ValueTask SettleQuotaAsync(MeteredAttempt attempt, MaiUsage? usage, UsageSource source, Exception? error)
+    {
+        if (!attempt.Lease.IsAcquired)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        long? used = usage is not null && source == UsageSource.Reported ? usage.InputTokenCount + usage.OutputTokenCount : null;
+        TimeSpan? wait = error is MaiServiceException { Status: 429, RetryAfter: { } retryAfter } ? retryAfter : null;
+        if (wait is not null)
+        {
+            LogServiceWait(_logger, _deployment, wait.Value);
+        }
+
+        return _rateLimits!.SettleAsync(attempt.Lease, new RateLimitSettlement(used, attempt.RemainingTokens, attempt.RemainingRequests, wait), CancellationToken.None);
+    }
+
+    private void ObserveQuota(MeteredAttempt attempt, AdditionalPropertiesDictionary? properties)
     {
         if (_quota is null || properties is null)
         {
@@ -41,8 +75,36 @@ public sealed partial class MeteringChatClient
         if (tokens is not null || requests is not null)
         {
             LogQuotaCorrected(_logger, _deployment, tokens, requests);
-            _quota.Correct(tokens, requests);
+            attempt.RemainingTokens = tokens ?? attempt.RemainingTokens;
+            attempt.RemainingRequests = requests ?? attempt.RemainingRequests;
         }
+    }
+
+    private BudgetExceededException Refusal(RateLimitLease lease)
+    {
+        if (lease.Refusal == RateLimitRefusal.ServiceWait)
+        {
+            return new BudgetExceededException(
+                $"deployment '{_deployment}'",
+                string.Create(CultureInfo.InvariantCulture, $"no request before {lease.RetryAt:O} (the service answered 429 with Retry-After)"),
+                0,
+                0,
+                1,
+                "requests",
+                string.Empty,
+                lease.RetryAt);
+        }
+
+        var unit = lease.Refusal == RateLimitRefusal.Requests ? "requests" : "tokens";
+        return new BudgetExceededException(
+            $"deployment '{_deployment}'",
+            string.Create(CultureInfo.InvariantCulture, $"{lease.Limit} {unit} per minute (client-side quota)"),
+            lease.Limit,
+            lease.Remaining,
+            lease.Refusal == RateLimitRefusal.Requests ? 1 : lease.Tokens,
+            unit,
+            string.Empty,
+            lease.RetryAt);
     }
 
     private static long? ReadLong(AdditionalPropertiesDictionary properties, string key) =>
@@ -59,4 +121,7 @@ public sealed partial class MeteringChatClient
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Deployment {Deployment} reported remaining tokens {Tokens} and requests {Requests}; client-side quota corrected.")]
     private static partial void LogQuotaCorrected(ILogger logger, string deployment, long? tokens, long? requests);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Deployment {Deployment} answered 429 asking to wait {Wait}; the rate-limit store is told.")]
+    private static partial void LogServiceWait(ILogger logger, string deployment, TimeSpan wait);
 }

@@ -46,9 +46,10 @@ public sealed partial class MeteringChatClient
         }
 
         UsageRecord? record = null;
+        var source = UsageSource.Reported;
         if (outcome is { } ended)
         {
-            var source = usage is null ? UsageSource.Estimated : UsageSource.Reported;
+            source = usage is null ? UsageSource.Estimated : UsageSource.Reported;
             string? reason = null;
             if (usage is null)
             {
@@ -70,6 +71,7 @@ public sealed partial class MeteringChatClient
             }
         }
 
+        await SettleQuotaAsync(attempt, usage, source, error).ConfigureAwait(false);
         Report(attempt, record, elapsed, errorType, error);
         return usage;
     }

@@ -16,6 +16,12 @@ public sealed partial class MeteringChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var attempt = Begin(messages, options, streaming: true, cancellationToken);
+        if (_quota is not null)
+        {
+            await AdmitAsync(attempt, cancellationToken).ConfigureAwait(false);
+        }
+
+        Start(attempt, streaming: true);
         IAsyncEnumerator<ChatResponseUpdate> enumerator;
         try
         {
@@ -54,7 +60,7 @@ public sealed partial class MeteringChatClient
                 }
 
                 attempt.Observe(update);
-                CorrectQuota(update.AdditionalProperties);
+                ObserveQuota(attempt, update.AdditionalProperties);
                 yield return update;
             }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Mai.Client.Errors;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,9 +19,13 @@ namespace Mai.Client.Accounting;
 /// once with zero tokens and outcome <see cref="UsageOutcome.Rejected"/>, because Azure bills no tokens for it; an attempt that never
 /// got a response (connection refused: <c>RequestFailedException.Status == 0</c>, <see cref="HttpRequestException"/> without a status,
 /// or a cancellation before any output) records nothing.</para>
-/// <para>Rate-limit headers: when the transport copies <c>x-ratelimit-remaining-tokens</c> / <c>x-ratelimit-remaining-requests</c>
-/// into the response's or an update's <c>AdditionalProperties</c> under <see cref="RemainingTokensKey"/> /
-/// <see cref="RemainingRequestsKey"/>, the client-side quota is lowered to match.</para>
+/// <para>Quota: with <see cref="MeteringOptions.TokensPerMinute"/> or <see cref="MeteringOptions.RequestsPerMinute"/> set, each attempt
+/// first takes one request and its reservation (estimated prompt plus <c>MaxOutputTokens</c>, else
+/// <see cref="MeteringOptions.DefaultOutputTokenReservation"/>) from <see cref="MeteringOptions.RateLimitStore"/>, and is refused with a
+/// <see cref="BudgetExceededException"/> before sending when it does not fit. When the attempt ends the reservation is settled to the
+/// usage the service reported, together with the remaining quota the transport copied from <c>x-ratelimit-remaining-*</c> /
+/// <c>anthropic-ratelimit-*</c> headers into the response's or an update's <c>AdditionalProperties</c> (under <see cref="RemainingTokensKey"/> /
+/// <see cref="RemainingRequestsKey"/>) and a 429's <c>Retry-After</c>.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
 public sealed partial class MeteringChatClient : DelegatingChatClient
@@ -44,7 +49,8 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
     private readonly bool _reportEstimated;
     private readonly int? _contextWindow;
     private readonly int _defaultOutputReservation;
-    private readonly DeploymentRateLimiter? _quota;
+    private readonly DeploymentQuota? _quota;
+    private readonly IRateLimitStore? _rateLimits;
     private readonly MaiTelemetry _telemetry;
     private readonly ILogger _logger;
 
@@ -81,9 +87,12 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
         _reportEstimated = options.ReportEstimatedUsage;
         _contextWindow = options.ContextWindowTokens;
         _defaultOutputReservation = options.DefaultOutputTokenReservation;
-        _quota = options.TokensPerMinute is null && options.RequestsPerMinute is null
-            ? null
-            : new DeploymentRateLimiter(deployment, options.TokensPerMinute, options.RequestsPerMinute, _timeProvider);
+        if (options.TokensPerMinute is not null || options.RequestsPerMinute is not null)
+        {
+            _quota = new DeploymentQuota(deployment, options.TokensPerMinute, options.RequestsPerMinute);
+            _rateLimits = options.RateLimitStore ?? new InMemoryRateLimitStore(_timeProvider);
+        }
+
         _telemetry = new MaiTelemetry(meterFactory, _prices.Currency);
         _logger = loggerFactory?.CreateLogger<MeteringChatClient>() ?? NullLogger<MeteringChatClient>.Instance;
     }
@@ -93,6 +102,12 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var attempt = Begin(messages, options, streaming: false, cancellationToken);
+        if (_quota is not null)
+        {
+            await AdmitAsync(attempt, cancellationToken).ConfigureAwait(false);
+        }
+
+        Start(attempt, streaming: false);
         ChatResponse response;
         try
         {
@@ -108,7 +123,7 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
         attempt.ResponseModel = response.ModelId;
         attempt.ReportedUsage = response.Usage;
         attempt.Output.Add(response.Messages);
-        CorrectQuota(response.AdditionalProperties);
+        ObserveQuota(attempt, response.AdditionalProperties);
         var usage = await FinishAsync(attempt, null, abandoned: false).ConfigureAwait(false);
         if (usage is not null)
         {
@@ -122,17 +137,6 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
         }
 
         return response;
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _quota?.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     private Activity? StartActivity(ChatOptions? options, bool streaming)

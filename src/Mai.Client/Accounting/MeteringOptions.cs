@@ -46,6 +46,11 @@ public sealed class MeteringOptions
     /// <value>The default is <see langword="null"/>: no client-side RPM admission.</value>
     public int? RequestsPerMinute { get; set; }
 
+    /// <summary>Gets or sets where the <see cref="TokensPerMinute"/> / <see cref="RequestsPerMinute"/> counts live; share one store (for
+    /// example <c>RedisRateLimitStore</c>) between clients or instances so they admit calls against the deployment's one quota.</summary>
+    /// <value>The default is <see langword="null"/>: an <see cref="InMemoryRateLimitStore"/> of this client's own.</value>
+    public IRateLimitStore? RateLimitStore { get; set; }
+
     /// <summary>Gets or sets the output tokens counted against the TPM quota when a request sets no <c>MaxOutputTokens</c> (Azure counts max_tokens the same way).</summary>
     /// <value>The default is 4096.</value>
     public int DefaultOutputTokenReservation { get; set; } = AccountingDefaults.OutputTokenReservation;

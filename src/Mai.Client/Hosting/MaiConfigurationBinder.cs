@@ -41,6 +41,7 @@ internal sealed class MaiConfigurationBinder : IConfigureNamedOptions<MaiClientO
         nameof(MaiClientOptions.Credential),
         nameof(MaiClientOptions.Ledger),
         nameof(MaiClientOptions.BudgetStore),
+        nameof(MaiClientOptions.RateLimitStore),
         nameof(MaiClientOptions.MeterFactory),
         nameof(MaiClientOptions.TimeProvider),
         nameof(MaiClientOptions.LoggerFactory),

@@ -10,7 +10,7 @@ namespace Mai.Client.Hosting;
 
 /// <summary>
 /// Fills the <see cref="MaiClientOptions"/> left unset with the container's services: clock, logging, metrics, the named
-/// <see cref="HttpClient"/>, the usage ledger (or sinks), the budget store, and the Entra ID credential.
+/// <see cref="HttpClient"/>, the usage ledger (or sinks), the budget and rate-limit stores, and the Entra ID credential.
 /// </summary>
 /// <remarks>Runs after every configure step, so values set by configuration or by the caller's delegate win.</remarks>
 internal sealed class MaiContainerServices(IServiceProvider services) : IPostConfigureOptions<MaiClientOptions>
@@ -34,6 +34,7 @@ internal sealed class MaiContainerServices(IServiceProvider services) : IPostCon
         options.LoggerFactory ??= services.GetService<ILoggerFactory>();
         options.MeterFactory ??= services.GetService<IMeterFactory>();
         options.BudgetStore ??= Resolve<IBudgetStore>(key);
+        options.RateLimitStore ??= Resolve<IRateLimitStore>(key);
         options.Ledger ??= Resolve<UsageLedger>(key) ?? LedgerOverSinks();
         options.HttpClient ??= CreateHttpClient(key ?? DefaultHttpClientName);
 

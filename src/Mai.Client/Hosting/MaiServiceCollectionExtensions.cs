@@ -21,7 +21,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// Taken from the container when the options leave them unset: <see cref="TimeProvider"/>, <c>ILoggerFactory</c>, <c>IMeterFactory</c>,
 /// an <c>IHttpClientFactory</c> client named <c>Mai</c> (or the client's name; its 100-second default timeout is made infinite, since
 /// <see cref="MaiClientOptions.NetworkTimeout"/> and the resilience deadlines govern), a <c>UsageLedger</c> (else one built over every
-/// registered <c>IUsageSink</c>), an <c>IBudgetStore</c>, and a <c>TokenCredential</c> for deployments without a key. The last three are
+/// registered <c>IUsageSink</c>), an <c>IBudgetStore</c>, an <c>IRateLimitStore</c>, and a <c>TokenCredential</c> for deployments without a key. The last four are
 /// looked up keyed by the client's name first. Without a key or credential, one <c>DefaultAzureCredential</c> is shared by the client's deployments.
 /// </para>
 /// <para>

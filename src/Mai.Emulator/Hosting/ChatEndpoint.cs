@@ -125,6 +125,11 @@ internal sealed partial class ChatEndpoint(EmulatorState state)
             return;
         }
 
+        if (model.TokensPerMinute is { } tokensPerMinute && !await AdmitAsync(context, model, tokensPerMinute, plan, request).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..29];
         var created = state.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
         context.Response.Headers["apim-request-id"] = Guid.NewGuid().ToString();
@@ -168,6 +173,31 @@ internal sealed partial class ChatEndpoint(EmulatorState state)
             default:
                 return false;
         }
+    }
+
+    /// <summary>Applies the deployment's tokens-per-minute quota: counts the request, or answers Azure's 429 and returns false.</summary>
+    private async Task<bool> AdmitAsync(HttpContext context, EmulatedModel model, int limit, CompletionPlan plan, ChatRequest request)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var needed = plan.PromptTokens + (long)(request.MaxTokens ?? plan.CompletionTokens);
+        var (admitted, remaining, wait) = state.Quota.TryTake(model.Name, limit, needed, plan.TotalTokens, state.TimeProvider.GetUtcNow());
+        var headers = context.Response.Headers;
+        headers["x-ratelimit-limit-tokens"] = limit.ToString(inv);
+        headers["x-ratelimit-remaining-tokens"] = remaining.ToString(inv);
+        if (admitted)
+        {
+            return true;
+        }
+
+        var seconds = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
+        headers.RetryAfter = seconds.ToString(inv);
+        headers["retry-after-ms"] = ((long)Math.Ceiling(wait.TotalMilliseconds)).ToString(inv);
+        headers["x-ratelimit-reset-tokens"] = seconds.ToString(inv);
+        headers["policy-id"] = "DeploymentRatelimit-Token";
+        headers["apim-request-id"] = Guid.NewGuid().ToString();
+        headers["x-ms-region"] = "Local Emulator";
+        await EmulatorApp.WriteJsonAsync(context, 429, ErrorBodies.RateLimited(seconds)).ConfigureAwait(false);
+        return false;
     }
 
     private static void WriteRateLimitHeaders(IHeaderDictionary headers, EmulatorFault fault)

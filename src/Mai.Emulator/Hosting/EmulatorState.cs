@@ -32,6 +32,9 @@ internal sealed class EmulatorState : IDisposable
 
     public EmulatorFaultScript Faults { get; } = new();
 
+    /// <summary>The tokens-per-minute counts of the models that set <see cref="EmulatedModel.TokensPerMinute"/>.</summary>
+    public TokenQuota Quota { get; } = new();
+
     public RequestLog Log { get; } = new();
 
     /// <summary>Cancelled when the emulator stops, ending stalls and paced streams.</summary>

@@ -78,6 +78,13 @@ public sealed record EmulatedModel
     /// <value>The default is 64000.</value>
     public int MaxOutputTokens { get; init; } = 64_000;
 
+    /// <summary>Gets the deployment's tokens-per-minute quota (chat completions): over a sliding minute of six 10-second segments, a
+    /// request whose prompt plus <c>max_tokens</c> (else its planned completion) does not fit what is left gets Azure's 429, with
+    /// <c>Retry-After</c> / <c>retry-after-ms</c> saying when it would fit; an answered request counts its prompt plus completion tokens,
+    /// and every answer carries <c>x-ratelimit-limit-tokens</c> and <c>x-ratelimit-remaining-tokens</c>.</summary>
+    /// <value>The default is <see langword="null"/>: no quota.</value>
+    public int? TokensPerMinute { get; init; }
+
     /// <summary>Gets the default reasoning model: <c>&lt;think&gt;</c> tags in content, usage on the last chunk.</summary>
     public static EmulatedModel MaiThinking1 { get; } = new()
     {
@@ -168,6 +175,7 @@ public sealed record EmulatedModel
         Check(Enum.IsDefined(ToolCalls), nameof(ToolCalls), ToolCalls);
         Check(Enum.IsDefined(Api), nameof(Api), Api);
         Check(MaxOutputTokens >= 1, nameof(MaxOutputTokens), MaxOutputTokens);
+        Check(TokensPerMinute is null or >= 1, nameof(TokensPerMinute), TokensPerMinute ?? 0);
     }
 
     private void Check(bool ok, string property, object value)
