@@ -32,7 +32,19 @@ internal sealed class AzureCoreChatSender(HttpPipeline pipeline, TimeSpan networ
             }
 
             http.Content = RequestContent.Create(request.Body);
-            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 0)
+            {
+                throw new WireSendException(null, http.ClientRequestId, ex); // no response: refused, reset, DNS, TLS
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && message.HasResponse)
+            {
+                throw new WireSendException(message.Response, http.ClientRequestId, ex); // a buffered body broke after the headers
+            }
+
             return new Exchange(message);
         }
         catch

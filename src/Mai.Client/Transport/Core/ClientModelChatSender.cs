@@ -63,7 +63,11 @@ internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan ne
             }
             catch (ClientResultException ex) when (ex.GetRawResponse() is null)
             {
-                throw new RequestFailedException(0, secrets.Scrub(ex.Message), ex);
+                throw new WireSendException(null, requestId, new RequestFailedException(0, secrets.Scrub(ex.Message), ex)); // no response
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && message.Response is { } started)
+            {
+                throw new WireSendException(new PipelineResponseAdapter(started, requestId), requestId, ex); // a buffered body broke after the headers
             }
 
             var response = message.Response ?? throw new InvalidOperationException("The pipeline completed without a response.");
