@@ -272,4 +272,28 @@ public sealed class ChatTransportBodyFaultTests
         Assert.Equal((Mai.Client.Accounting.UsageOutcome.Failed, Mai.Client.Accounting.UsageSource.Reported, 25L), (records[0].Outcome, records[0].Source, records[0].Usage.InputTokenCount));
         Assert.Equal((Mai.Client.Accounting.UsageOutcome.Succeeded, 25L, 2L), (records[1].Outcome, records[1].Usage.InputTokenCount, records[1].Usage.OutputTokenCount));
     }
+
+    [Theory]
+    [MemberData(nameof(EveryTransportAndMode))]
+    public async Task Call_RedirectToAnotherOrigin_RefusedTypedAndTheKeyNeverLeaves(string transport, bool streaming)
+    {
+        // Item 16 (one redirect rule for every path): the Messages transport's own HttpClient followed redirects, key and all.
+        var wire = RawWire.Get(transport);
+        await using var elsewhere = new LoopbackServer(ScriptedReply.Json(wire.OkJson));
+        await using var server = new LoopbackServer(new ScriptedReply
+        {
+            Status = 307,
+            Reason = "Temporary Redirect",
+            Headers = [new("Location", new Uri(elsewhere.Endpoint, "/steal").ToString())],
+            Body = [],
+        });
+        using var client = wire.Create(server);
+
+        var (e, _) = await FailAsync(client, streaming);
+
+        Assert.Equal((307, "redirect_refused"), (e.Status, e.ErrorCode));
+        Assert.Empty(elsewhere.Requests);
+        Assert.Single(server.Requests);
+        Assert.False(Classify(e).IsTransient);
+    }
 }

@@ -11,6 +11,8 @@ namespace Mai.Client.Tests.Transport;
 /// </summary>
 public sealed class RawWire
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private RawWire(string name, Func<LoopbackServer, TransportSettings?, IChatClient> create, string okJson, string[] okEvents, bool needsDone, string? usageFirstEvent, Func<string, string> textEvent)
     {
         Name = name;
@@ -47,7 +49,7 @@ public sealed class RawWire
         ],
         needsDone: false,
         MessageStart,
-        text => """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":""" + System.Text.Json.JsonSerializer.Serialize(text) + "}}");
+        text => """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":""" + Json(text) + "}}");
 
     /// <summary>Every transport.</summary>
     public static TheoryData<string> Names => ["azure-inference", "openai-v1", "anthropic-messages"];
@@ -82,6 +84,42 @@ public sealed class RawWire
 
     public IChatClient Create(LoopbackServer server, TransportSettings? settings = null) => _create(server, settings);
 
+    /// <summary>A complete JSON answer with <paramref name="text"/>, with or without usage.</summary>
+    public string JsonAnswer(string text, bool usage = true) => IsMessages
+        ? """{"model":"claude-opus-4-6","id":"msg_01A","type":"message","role":"assistant","content":[{"type":"text","text":""" + Json(text)
+            + "}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null" + (usage ? ",\"usage\":{\"input_tokens\":25,\"output_tokens\":2}" : string.Empty) + "}"
+        : """{"id":"cmpl-1","object":"chat.completion","created":1727989992,"model":"m-1","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":""" + Json(text)
+            + "}}],\"usage\":" + (usage ? """{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}""" : "null") + "}";
+
+    /// <summary>A complete stream whose text arrives in <paramref name="pieces"/>, with or without usage.</summary>
+    public string StreamAnswer(IEnumerable<string> pieces, bool usage = true)
+    {
+        if (IsMessages)
+        {
+            return Sse(
+            [
+                """{"type":"message_start","message":{"id":"msg_01A","type":"message","role":"assistant","model":"claude-opus-4-6","content":[],"stop_reason":null""" + (usage ? ",\"usage\":{\"input_tokens\":25,\"output_tokens\":1}" : string.Empty) + "}}",
+                """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""",
+                .. pieces.Select(TextEvent),
+                """{"type":"content_block_stop","index":0}""",
+                """{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null}""" + (usage ? ",\"usage\":{\"output_tokens\":2}" : string.Empty) + "}",
+                """{"type":"message_stop"}""",
+            ]);
+        }
+
+        return Sse(
+        [
+            TransportTestKit.Chunk("""{"role":"assistant","content":""}"""),
+            .. pieces.Select(TextEvent),
+            TransportTestKit.Chunk("{}", "stop", usage ? """{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}""" : null),
+        ]) + "data: [DONE]\n\n";
+    }
+
+    /// <summary>Gets a value indicating whether this is the Messages API dialect.</summary>
+    public bool IsMessages => !NeedsDone;
+
+    private static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text, Relaxed);
+
     /// <summary>The whole body of the complete stream, as it goes on the wire.</summary>
     public string OkStreamBody() => Sse(OkEvents) + (NeedsDone ? "data: [DONE]\n\n" : string.Empty);
 
@@ -102,5 +140,5 @@ public sealed class RawWire
         ],
         needsDone: true,
         usageFirstEvent: null,
-        text => TransportTestKit.Chunk("{\"content\":" + System.Text.Json.JsonSerializer.Serialize(text) + "}"));
+        text => TransportTestKit.Chunk("{\"content\":" + Json(text) + "}"));
 }

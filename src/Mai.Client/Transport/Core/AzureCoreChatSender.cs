@@ -31,10 +31,15 @@ internal sealed class AzureCoreChatSender(HttpPipeline pipeline, TimeSpan networ
                 http.Headers.SetValue(name, value);
             }
 
-            http.Content = RequestContent.Create(request.Body);
+            var content = new SentMarker.AzureContent(request.Body);
+            http.Content = content;
             try
             {
                 await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (content.Written)
+            {
+                throw SentMarker.Mark(ex); // the service has the request: the attempt may be billed
             }
             catch (RequestFailedException ex) when (ex.Status == 0)
             {

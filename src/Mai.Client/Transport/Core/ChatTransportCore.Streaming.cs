@@ -81,6 +81,11 @@ internal sealed partial class ChatTransportCore
                 exchange.Dispose();
                 throw NetworkTimeout(ex); // the error body did not arrive in time
             }
+            catch (OperationCanceledException ex)
+            {
+                exchange.Dispose();
+                throw SentMarker.Mark(ex); // cancelled while an error body was read: the service had the request
+            }
             catch
             {
                 exchange.Dispose();

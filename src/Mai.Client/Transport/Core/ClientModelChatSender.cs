@@ -56,10 +56,15 @@ internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan ne
             }
 
             // The message keeps the body for its whole life, so it gets its own copy (the caller's pooled buffer goes back earlier).
-            http.Content = BinaryContent.Create(new BinaryData(request.Body.ToArray()));
+            var content = new SentMarker.ClientModelContent(request.Body.ToArray());
+            http.Content = content;
             try
             {
                 await pipeline.SendAsync(message).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (content.Written)
+            {
+                throw SentMarker.Mark(ex); // the service has the request: the attempt may be billed
             }
             catch (ClientResultException ex) when (ex.GetRawResponse() is null)
             {

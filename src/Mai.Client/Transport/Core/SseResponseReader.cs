@@ -219,7 +219,8 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
 
         if (_cancellationToken.IsCancellationRequested)
         {
-            return ex as OperationCanceledException ?? new OperationCanceledException("The streaming call was cancelled.", ex, _cancellationToken);
+            // After the response started: the service has the request, so the attempt may be billed.
+            return SentMarker.Mark(ex as OperationCanceledException ?? new OperationCanceledException("The streaming call was cancelled.", ex, _cancellationToken));
         }
 
         if (ex is OperationCanceledException)
