@@ -296,4 +296,40 @@ public sealed class ChatTransportBodyFaultTests
         Assert.Single(server.Requests);
         Assert.False(Classify(e).IsTransient);
     }
+
+    [Theory]
+    [MemberData(nameof(EveryTransportAndMode))]
+    public async Task Call_Utf8BomBeforeTheBody_Read(string transport, bool streaming)
+    {
+        var wire = RawWire.Get(transport);
+        await using var server = new LoopbackServer(new ScriptedReply
+        {
+            Headers = [new("Content-Type", streaming ? "text/event-stream" : "application/json")],
+            Body = [0xEF, 0xBB, 0xBF, .. RawWire.Utf8(streaming ? wire.OkStreamBody() : wire.OkJson)],
+        });
+        using var client = wire.Create(server);
+
+        var text = streaming
+            ? string.Concat((await CollectAsync(client.GetStreamingResponseAsync(Hello(), cancellationToken: Guard()))).Select(u => u.Text))
+            : (await client.GetResponseAsync(Hello(), cancellationToken: Guard())).Text;
+
+        Assert.Equal("Hi", text);
+    }
+
+    [Fact]
+    public async Task Stream_MessagesApiOnlyMessageStop_IsATypedProtocolError()
+    {
+        var wire = RawWire.AnthropicMessages;
+        await using var server = new LoopbackServer(new ScriptedReply
+        {
+            Headers = [new("Content-Type", "text/event-stream")],
+            Parts = [RawWire.Utf8(RawWire.Sse(["""{"type":"message_stop"}"""]))],
+        });
+        using var client = wire.Create(server);
+
+        var (e, updates) = await FailAsync(client, streaming: true);
+
+        Assert.Equal((200, "invalid_response"), (e.Status, e.ErrorCode));
+        Assert.Equal(0, updates);
+    }
 }

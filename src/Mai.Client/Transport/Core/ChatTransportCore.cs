@@ -26,6 +26,8 @@ internal sealed partial class ChatTransportCore
     /// <summary>Error bodies larger than this are cut before parsing (they are never this large in practice).</summary>
     public const int MaxErrorBodyBytes = 1 << 20;
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>How much of a body that is not an event stream is kept on the exception.</summary>
     private const int MaxQuotedBodyBytes = 4 * 1024;
 
@@ -114,7 +116,8 @@ internal sealed partial class ChatTransportCore
     {
         try
         {
-            return _wire.ReadResponse(response, body, Secrets);
+            // A UTF-8 byte order mark before the JSON is allowed (RFC 8259 §8.1 lets a parser ignore it); System.Text.Json is not.
+            return _wire.ReadResponse(response, body.Span.StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body, Secrets);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
         {
