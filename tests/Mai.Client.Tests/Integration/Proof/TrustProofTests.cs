@@ -75,8 +75,10 @@ public sealed class TrustProofTests(ITestOutputHelper output)
         var cheapPrice = PriceTable.Default.FindPrice(null, cheap.Name) ?? new ModelPrice { InputPerMillion = 0.15m, OutputPerMillion = 0.60m };
         var dearPrice = PriceTable.Default.FindPrice(null, dear.Name) ?? new ModelPrice { InputPerMillion = 2.50m, OutputPerMillion = 10.00m };
         options.Prices = new PriceTable(new PriceTableOptions { Models = { [cheap.Name] = cheapPrice, [dear.Name] = dearPrice } });
-        var maxCost = claude ? 2.5m : 0.5m;
-        const long maxTokens = 60_000;
+        // Limits that admit a few dozen worst cases at once (each reserves the dear model's whole output ceiling), so the 100 calls
+        // race for them: admission, settlement and failover all run concurrently.
+        var maxCost = claude ? 40m : 5m;
+        var maxTokens = claude ? 1_500_000L : 600_000L;
         options.Budgets.Add(new BudgetLimit { Name = "shared", MaxCost = maxCost, MaxTokens = maxTokens, Window = BudgetWindow.Total });
         using var client = new MaiClient(options);
         var tool = AIFunctionFactory.Create((string city, int days, string units) => "sunny", "get_forecast", "Gets the weather forecast of a city for some days");
