@@ -183,6 +183,14 @@ internal static class ProofRig
             {
                 untyped.Add(error.GetType().Name + (error.InnerException is { } inner ? "(" + inner.GetType().Name + ")" : string.Empty));
             }
+            else if ((error is StreamInterruptedException { InnerException: { } cause } ? cause : error) is RequestFailedException { ErrorCode: null or "" } service)
+            {
+                untyped.Add(service.GetType().Name + " without an error code: " + service.Message); // status, code and request id, always
+            }
+            else if ((error is StreamInterruptedException { InnerException: { } cause2 } ? cause2 : error) is MaiServiceException { RequestId: null or "" } unquoted)
+            {
+                untyped.Add(unquoted.GetType().Name + " without a request id: " + unquoted.Message);
+            }
         }
 
         var records = ledger.GetRecords();

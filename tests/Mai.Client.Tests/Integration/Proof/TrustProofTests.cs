@@ -8,7 +8,8 @@ namespace Mai.Client.Tests.Integration.Proof;
 /// <summary>
 /// The proof of issue 12, in figures: every fault kind a hostile or broken service can produce, on every transport, asked and
 /// streamed, through the whole pipeline over loopback (the emulator's fault script, or raw bytes from <see cref="Transport.LoopbackServer"/>).
-/// For each: 100 % of calls end in success or one of the library's typed exceptions; usage records equal the attempts the
+/// For each: 100 % of calls end in success or one of the library's typed exceptions, every service exception with an error code
+/// and a request id (the "untyped" column counts any that is not); usage records equal the attempts the
 /// server received (counted server-side; a reset before any response byte leaves none, by design): 0 lost, 0 duplicated; and
 /// the API key (a marker) appears 0 times in every sink (exceptions with ToString() and Data, logs at Trace, activities, metric
 /// tags, usage records). Each test prints its table. Retry waits run on a fake clock, never slept.
