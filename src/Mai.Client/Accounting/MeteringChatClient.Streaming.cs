@@ -98,7 +98,10 @@ public sealed partial class MeteringChatClient
         };
         if (usage.IsEstimated)
         {
-            update.Contents.Add(new UsageContent(usage.ToUsageDetails())
+            // M.E.AI's ToChatResponse() adds up every UsageContent of a stream: when the service reported part of the usage, this one
+            // carries only what the estimate adds to it, so the stream folds to the estimate and not to the reported counts twice
+            // (issue 12, item 6). GetMaiUsage() on it still gives the whole estimate.
+            update.Contents.Add(new UsageContent(Complement(usage.ToUsageDetails(), attempt.ReportedUsage))
             {
                 AdditionalProperties = new() { [MaiUsage.PropertyKey] = usage },
             });
@@ -106,4 +109,14 @@ public sealed partial class MeteringChatClient
 
         return update;
     }
+
+    /// <summary>What <paramref name="whole"/> adds to the usage the stream already carried (<paramref name="reported"/>), count by count.</summary>
+    private static UsageDetails Complement(UsageDetails whole, UsageDetails? reported) => reported is null ? whole : new UsageDetails
+    {
+        InputTokenCount = whole.InputTokenCount - (reported.InputTokenCount ?? 0),
+        OutputTokenCount = whole.OutputTokenCount - (reported.OutputTokenCount ?? 0),
+        TotalTokenCount = whole.TotalTokenCount - (reported.TotalTokenCount ?? 0),
+        ReasoningTokenCount = whole.ReasoningTokenCount - (reported.ReasoningTokenCount ?? 0),
+        CachedInputTokenCount = whole.CachedInputTokenCount - (reported.CachedInputTokenCount ?? 0),
+    };
 }

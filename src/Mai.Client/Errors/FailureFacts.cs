@@ -18,6 +18,10 @@ namespace Mai.Client.Errors;
 /// <param name="ShouldRetry">The service's explicit verdict (<c>x-should-retry</c>, sent by the Messages API), if any.</param>
 internal readonly record struct FailureFacts(int? Status, bool NeverReachedService, int? ServiceStatus, string? ErrorCode, TimeSpan? RetryAfter, bool? ShouldRetry = null)
 {
+    /// <summary>The <see cref="Exception.Data"/> key the transport sets on a cancellation that came after the request was sent (the
+    /// service has it and may bill it), so that the attempt is not taken for one that never reached the service.</summary>
+    public const string RequestSentKey = "mai.request_sent";
+
     /// <summary>Reads the facts of <paramref name="exception"/>; <paramref name="time"/> measures an HTTP-date wait on a response without a <c>Date</c> header.</summary>
     public static FailureFacts Read(Exception exception, TimeProvider time)
     {
@@ -28,7 +32,7 @@ internal readonly record struct FailureFacts(int? Status, bool NeverReachedServi
             ClientResultException { Status: 0 } => true,
             HttpRequestException { StatusCode: null } => true,
             SocketException => true,
-            OperationCanceledException => true,
+            OperationCanceledException cancelled => cancelled.Data[RequestSentKey] is not true, // cancelled before the request was sent
             _ => false,
         };
 

@@ -12,6 +12,12 @@ namespace Mai.Client.Errors;
 /// </remarks>
 public class MaiServiceException : RequestFailedException
 {
+    /// <summary>The <see cref="RequestFailedException.ErrorCode"/> of a connection that failed: a <see cref="MaiServiceException"/> whose
+    /// body broke after the status and headers arrived (the status is kept; the inner exception is the network error), or the plain
+    /// <see cref="RequestFailedException"/> with status 0 of a request that got no response (refused, reset, DNS, TLS). Retried before
+    /// a stream's first update, as a dropped connection is.</summary>
+    public const string ConnectionFailureCode = "connection_failure";
+
     private readonly string _message;
 
     internal MaiServiceException(Response response, ServiceErrorDetails details, string message, Exception? innerException = null)

@@ -94,6 +94,31 @@ internal static class ServiceErrorReader
         return new StreamTruncatedException(response, details, Format("The response stream ended early", details, secrets), events);
     }
 
+    /// <summary>Builds the exception for a response whose body broke after its status and headers arrived (a reset, an unmet
+    /// Content-Length, bad chunked framing): code <see cref="MaiServiceException.ConnectionFailureCode"/>, the status kept, the network
+    /// error as the inner exception, and the usage the service had reported before the break.</summary>
+    public static MaiServiceException ConnectionFailure(Response response, Exception inner, SecretScrubber secrets, UsageDetails? usage = null)
+    {
+        var details = new ServiceErrorDetails
+        {
+            Code = MaiServiceException.ConnectionFailureCode,
+            Message = $"the connection broke while the body was read ({inner.GetType().Name}: {secrets.Scrub(inner.Message)})",
+            Usage = usage,
+        };
+        FillFromHeaders(response, details);
+        return new MaiServiceException(response, details, Format($"The service answered HTTP {response.Status}{Reason(response)}", details, secrets), inner);
+    }
+
+    /// <summary>Builds the exception for a request that got no response at all (refused, reset, DNS, TLS): a
+    /// <see cref="RequestFailedException"/> with status 0 and code <see cref="MaiServiceException.ConnectionFailureCode"/> (not a
+    /// <see cref="MaiServiceException"/>: the service did not answer), its message naming the client's request id, the network error
+    /// as the inner exception.</summary>
+    public static RequestFailedException NoResponse(string? clientRequestId, Exception inner, SecretScrubber secrets)
+    {
+        var id = clientRequestId is null ? string.Empty : $" [client request id {clientRequestId}]";
+        return new RequestFailedException(0, secrets.Scrub($"No response from the service: {inner.Message}{id}"), MaiServiceException.ConnectionFailureCode, inner);
+    }
+
     /// <summary>The code of a 3xx answer: redirects are never followed.</summary>
     public const string RedirectCode = "redirect_refused";
 

@@ -37,6 +37,10 @@ internal static class TransientFailureClassifier
                 // The connection closed before [DONE] and before any finish reason: a dropped connection like a reset, even
                 // though a 200 came first. (Only reaches here before the stream's first update; later it is an interruption.)
                 return new(true, truncated.Status, StreamTruncatedException.Code, null);
+            case MaiServiceException { ErrorCode: MaiServiceException.ConnectionFailureCode, Status: >= 200 and < 300 }:
+                // A body that broke after a 2xx's headers: a dropped connection, like the IOException inside it. (No response at all
+                // is status 0, below.)
+                return new(true, null, "connection_failure", null);
             case TimeoutRejectedException rejected:
                 return new(true, null, rejected.Data[TimeoutReasonKey] as string ?? "timeout", null);
         }

@@ -155,7 +155,7 @@ public abstract class FaultMatrixTests(TransportKind transport)
     }
 
     [Theory]
-    [InlineData("cut;after=5", typeof(IOException), null, "connection_failure")]
+    [InlineData("cut;after=5", typeof(MaiServiceException), null, "connection_failure")] // code connection_failure, the IOException inside
     [InlineData("truncate;after=5", typeof(StreamTruncatedException), 200, "stream_truncated")]
     [InlineData("malformed;after=5", typeof(MaiServiceException), 200, "invalid_response")]
     public async Task Stream_FaultAfterOutput_NotRetriedAndInterruptedWithWhatTheCallerSaw(string fault, Type inner, int? status, string reason)

@@ -169,7 +169,7 @@ public abstract class ChatTransportResponseTests(TransportUnderTest transport)
     }
 
     [Fact]
-    public async Task GetResponseAsync_ConnectionRefused_ThrowsRequestFailedWithStatusZero()
+    public async Task GetResponseAsync_ConnectionRefused_ThrowsRequestFailedWithStatusZeroAndConnectionFailure()
     {
         var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
@@ -179,8 +179,9 @@ public abstract class ChatTransportResponseTests(TransportUnderTest transport)
 
         var ex = await Assert.ThrowsAsync<RequestFailedException>(() => client.GetResponseAsync(Hello(), cancellationToken: Guard()));
 
-        Assert.Equal(0, ex.Status);
-        Assert.IsNotType<MaiServiceException>(ex);
+        Assert.Equal((0, MaiServiceException.ConnectionFailureCode), (ex.Status, ex.ErrorCode));
+        Assert.IsNotType<MaiServiceException>(ex); // the service did not answer
+        Assert.Contains("[client request id ", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, ex.ToString());
     }
 

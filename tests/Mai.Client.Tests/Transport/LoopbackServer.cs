@@ -38,6 +38,12 @@ public sealed class ScriptedReply
     /// <summary>After the parts, wait (until the server is disposed) instead of closing.</summary>
     public bool StallAfterParts { get; init; }
 
+    /// <summary>Abort the connection (TCP RST) right after reading the request, before any response byte.</summary>
+    public bool ResetBeforeHeaders { get; init; }
+
+    /// <summary>After the headers and the parts, abort the connection (TCP RST) instead of closing it cleanly.</summary>
+    public bool ResetAfterParts { get; init; }
+
     public static ScriptedReply Json(string body, int status = 200, string reason = "OK", params (string Name, string Value)[] headers) => new()
     {
         Status = status,
@@ -144,6 +150,12 @@ public sealed class LoopbackServer : IAsyncDisposable
                 }
 
                 var reply = _handler(request, index);
+                if (reply.ResetBeforeHeaders)
+                {
+                    Reset(client);
+                    return;
+                }
+
                 if (reply.StallBeforeHeaders)
                 {
                     await Task.Delay(Timeout.Infinite, _stop.Token);
@@ -179,6 +191,11 @@ public sealed class LoopbackServer : IAsyncDisposable
                     await Task.Delay(Timeout.Infinite, _stop.Token);
                 }
 
+                if (reply.ResetAfterParts)
+                {
+                    Reset(client);
+                }
+
                 return; // closing the connection ends the body
             }
         }
@@ -186,6 +203,13 @@ public sealed class LoopbackServer : IAsyncDisposable
         {
             // client went away or server stopped
         }
+    }
+
+    /// <summary>Closes with linger 0, which sends a TCP RST: the client sees "connection reset", not an end of stream.</summary>
+    private static void Reset(TcpClient client)
+    {
+        client.Client.LingerState = new LingerOption(true, 0);
+        client.Client.Close();
     }
 
     private static async Task<string> ReadBodyAsync(NetworkStream stream, List<KeyValuePair<string, string>> headers)

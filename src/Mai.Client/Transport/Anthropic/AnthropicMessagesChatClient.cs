@@ -22,13 +22,6 @@ namespace Mai.Client.Transport;
 /// </remarks>
 public sealed class AnthropicMessagesChatClient : IChatClient
 {
-    /// <summary>One shared client that accepts gzip (the service gzips JSON and SSE alike) and leaves timeouts to the pipeline.</summary>
-    private static readonly Lazy<HttpClient> s_decompressingClient = new(() => new HttpClient(
-        new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    });
-
     private readonly ChatTransportCore _core;
     private readonly ChatClientMetadata _metadata;
 
@@ -168,8 +161,9 @@ public sealed class AnthropicMessagesChatClient : IChatClient
             clientOptions.Diagnostics.ApplicationId = options.ApplicationId;
         }
 
-        // A caller's HttpClient is used as given (give it AutomaticDecompression for gzip); by default one shared client decompresses.
-        clientOptions.Transport = new HttpClientTransport(options.HttpClient ?? s_decompressingClient.Value);
+        // By default one shared client decompresses (the service gzips); a caller's HttpClient is used behind the redirect guard (give
+        // it AutomaticDecompression for gzip). Redirects are never followed, so the key only goes to the configured origin.
+        clientOptions.Transport = new HttpClientTransport(RedirectGuard.ClientFor(options.HttpClient, decompress: true));
 
         return HttpPipelineBuilder.Build(clientOptions, [], [auth], new ResponseClassifier());
     }

@@ -22,6 +22,7 @@ internal sealed class AnthropicStreamParser(Response response, SecretScrubber se
     private string? _stopReason;
     private string? _stopSequence;
     private bool _finished;
+    private bool _started;
 
     public bool IsDone { get; private set; }
 
@@ -51,6 +52,7 @@ internal sealed class AnthropicStreamParser(Response response, SecretScrubber se
             switch (AnthropicResponseReader.Str(root, "type"))
             {
                 case "message_start":
+                    _started = true;
                     if (root.TryGetProperty("message", out var message))
                     {
                         _id = AnthropicResponseReader.Str(message, "id");
@@ -83,6 +85,10 @@ internal sealed class AnthropicStreamParser(Response response, SecretScrubber se
                     }
 
                     return null;
+                case "message_stop" when !_started:
+                    // An end without a message (issue 12 item 17): a protocol error, not an empty success.
+                    stream.Detach(data);
+                    throw ServiceErrorReader.InvalidResponse(response, "the stream ended without a message (no message_start)", null, secrets);
                 case "message_stop":
                     IsDone = true;
                     return Finish();

@@ -31,8 +31,25 @@ internal sealed class AzureCoreChatSender(HttpPipeline pipeline, TimeSpan networ
                 http.Headers.SetValue(name, value);
             }
 
-            http.Content = RequestContent.Create(request.Body);
-            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            var content = new SentMarker.AzureContent(request.Body);
+            http.Content = content;
+            try
+            {
+                await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (content.Written)
+            {
+                throw SentMarker.Mark(ex); // the service has the request: the attempt may be billed
+            }
+            catch (RequestFailedException ex) when (ex.Status == 0)
+            {
+                throw new WireSendException(null, http.ClientRequestId, ex); // no response: refused, reset, DNS, TLS
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && message.HasResponse)
+            {
+                throw new WireSendException(message.Response, http.ClientRequestId, ex); // a buffered body broke after the headers
+            }
+
             return new Exchange(message);
         }
         catch

@@ -35,7 +35,7 @@ internal sealed partial class ChatTransportCore
         {
             // The server ignored "stream": answer the whole completion as updates rather than fail.
             var json = await reader.ReadWholeBodyAsync().ConfigureAwait(false);
-            foreach (var update in _wire.ReadResponse(exchange.Response, json, Secrets).ToChatResponseUpdates())
+            foreach (var update in ReadResponse(exchange.Response, json).ToChatResponseUpdates())
             {
                 yield return update;
             }
@@ -80,6 +80,11 @@ internal sealed partial class ChatTransportCore
             {
                 exchange.Dispose();
                 throw NetworkTimeout(ex); // the error body did not arrive in time
+            }
+            catch (OperationCanceledException ex)
+            {
+                exchange.Dispose();
+                throw SentMarker.Mark(ex); // cancelled while an error body was read: the service had the request
             }
             catch
             {

@@ -26,6 +26,8 @@ internal sealed partial class ChatTransportCore
     /// <summary>Error bodies larger than this are cut before parsing (they are never this large in practice).</summary>
     public const int MaxErrorBodyBytes = 1 << 20;
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>How much of a body that is not an event stream is kept on the exception.</summary>
     private const int MaxQuotedBodyBytes = 4 * 1024;
 
@@ -66,7 +68,7 @@ internal sealed partial class ChatTransportCore
             throw RedirectError(response) ?? _wire.ReadError(response, Secrets);
         }
 
-        return _wire.ReadResponse(response, response.Content.ToMemory(), Secrets);
+        return ReadResponse(response, response.Content.ToMemory());
     }
 
     /// <summary>Sends the conversation and streams the answer. The body is written (and the input validated) before this returns.</summary>
@@ -92,6 +94,34 @@ internal sealed partial class ChatTransportCore
         catch (Exception ex) when (FindRedirect(ex) is { } followed)
         {
             throw ServiceErrorReader.Redirect(new SyntheticResponse(followed.FinalStatus, "Redirect followed by the HTTP client"), followed.Target, Secrets);
+        }
+        catch (WireSendException failed) when (failed.Response is null)
+        {
+            throw ServiceErrorReader.NoResponse(failed.ClientRequestId, failed.InnerException!, Secrets);
+        }
+        catch (WireSendException failed) when (failed.Response is { Status: < 200 or >= 300 } answered)
+        {
+            // An error status whose body broke: the status is the fact that matters (a 400 stays a 400, without its body).
+            throw RedirectError(answered) ?? _wire.ReadError(answered, Secrets);
+        }
+        catch (WireSendException failed)
+        {
+            throw ServiceErrorReader.ConnectionFailure(failed.Response!, failed.InnerException!, Secrets);
+        }
+    }
+
+    /// <summary>Maps a complete 2xx JSON body to the answer; a body that is not valid UTF-8 (or holds a lone surrogate) is the typed
+    /// protocol error whatever the format's parser threw.</summary>
+    private ChatResponse ReadResponse(Azure.Response response, ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            // A UTF-8 byte order mark before the JSON is allowed (RFC 8259 §8.1 lets a parser ignore it); System.Text.Json is not.
+            return _wire.ReadResponse(response, body.Span.StartsWith(Utf8Bom) ? body[Utf8Bom.Length..] : body, Secrets);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
+        {
+            throw ServiceErrorReader.InvalidResponse(response, "its body was not valid UTF-8 JSON", ex, Secrets);
         }
     }
 

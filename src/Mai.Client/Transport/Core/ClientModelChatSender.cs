@@ -56,14 +56,23 @@ internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan ne
             }
 
             // The message keeps the body for its whole life, so it gets its own copy (the caller's pooled buffer goes back earlier).
-            http.Content = BinaryContent.Create(new BinaryData(request.Body.ToArray()));
+            var content = new SentMarker.ClientModelContent(request.Body.ToArray());
+            http.Content = content;
             try
             {
                 await pipeline.SendAsync(message).ConfigureAwait(false);
             }
+            catch (OperationCanceledException ex) when (content.Written)
+            {
+                throw SentMarker.Mark(ex); // the service has the request: the attempt may be billed
+            }
             catch (ClientResultException ex) when (ex.GetRawResponse() is null)
             {
-                throw new RequestFailedException(0, secrets.Scrub(ex.Message), ex);
+                throw new WireSendException(null, requestId, new RequestFailedException(0, secrets.Scrub(ex.Message), ex)); // no response
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && message.Response is { } started)
+            {
+                throw new WireSendException(new PipelineResponseAdapter(started, requestId), requestId, ex); // a buffered body broke after the headers
             }
 
             var response = message.Response ?? throw new InvalidOperationException("The pipeline completed without a response.");

@@ -131,7 +131,8 @@ internal abstract class WireExchange : IDisposable
 
     public abstract void Dispose();
 
-    /// <summary>Reads up to <paramref name="maxBytes"/> from <paramref name="stream"/> (the rest is left unread).</summary>
+    /// <summary>Reads up to <paramref name="maxBytes"/> from <paramref name="stream"/> (the rest is left unread). A body that breaks
+    /// (reset, unmet Content-Length, bad framing) gives what arrived: the status of an error answer is the fact that matters.</summary>
     protected static async Task<byte[]> ReadCappedAsync(Stream? stream, int maxBytes, CancellationToken cancellationToken)
     {
         if (stream is null)
@@ -142,10 +143,17 @@ internal abstract class WireExchange : IDisposable
         using var buffered = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while (buffered.Length < maxBytes
-            && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, maxBytes - buffered.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            buffered.Write(chunk, 0, read);
+            while (buffered.Length < maxBytes
+                && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, maxBytes - buffered.Length)), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                buffered.Write(chunk, 0, read);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // keep what arrived
         }
 
         return buffered.ToArray();

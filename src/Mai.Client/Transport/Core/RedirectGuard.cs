@@ -18,16 +18,22 @@ namespace Mai.Client.Transport;
 /// </summary>
 internal static class RedirectGuard
 {
-    private static readonly Lazy<HttpClient> s_shared = new(() => new HttpClient(
+    private static readonly Lazy<HttpClient> s_shared = new(() => CreateShared(System.Net.DecompressionMethods.None));
+
+    /// <summary>The same, accepting gzip (the Messages API gzips JSON and SSE alike).</summary>
+    private static readonly Lazy<HttpClient> s_sharedDecompressing = new(() => CreateShared(System.Net.DecompressionMethods.All));
+
+    private static HttpClient CreateShared(System.Net.DecompressionMethods decompression) => new(
         new OriginCheckHandler(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
+            AutomaticDecompression = decompression,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5), // follow DNS changes
         }))
     {
         Timeout = Timeout.InfiniteTimeSpan, // the transport's NetworkTimeout governs
-    });
+    };
 
     /// <summary>
     /// Turns automatic redirects off on the primary handler of the <c>IHttpClientFactory</c> client named <paramref name="clientName"/>
@@ -48,9 +54,11 @@ internal static class RedirectGuard
         }));
 
     /// <summary>Gets the client the SDK transport sends through: the shared non-redirecting one, or a guard over <paramref name="callerClient"/>.</summary>
-    public static HttpClient ClientFor(HttpClient? callerClient) =>
+    /// <param name="callerClient">The caller's client, or none.</param>
+    /// <param name="decompress">Whether the shared client (used without a caller's) accepts gzip and deflate.</param>
+    public static HttpClient ClientFor(HttpClient? callerClient, bool decompress = false) =>
         callerClient is null
-            ? s_shared.Value
+            ? (decompress ? s_sharedDecompressing : s_shared).Value
             : new HttpClient(new OriginCheckHandler(new ForwardingHandler(callerClient)), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
     /// <summary>Fails a response that did not come from the URI the request was sent to (a redirect the inner handler followed).</summary>

@@ -98,14 +98,10 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
             {
                 more = await _lines.FillAsync(_cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!_cancellationToken.IsCancellationRequested && _parser.TakeUsage() is { } usage)
-            {
-                // The service already reported usage: deliver it before the failure, so it is never lost (issue 12, item 3).
-                return DeliverThenFail(usage, Map(ex) ?? ex);
-            }
             catch (Exception ex) when (Map(ex) is { } mapped)
             {
-                throw mapped;
+                // The service may already have reported usage: it goes with the failure, so it is never lost (issue 12, item 3).
+                return Fail(mapped);
             }
 
             if (!more)
@@ -147,14 +143,38 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
             return null; // blank separator, ": keep-alive" comment, event:/id:/retry: fields
         }
 
-        var update = _parser.HandleData(line[5..].Trim((byte)' '), this);
-        if (_parser.IsDone)
+        ChatResponseUpdate? update;
+        try
         {
-            _finished = true;
-            update ??= _parser.Finish(this);
+            update = _parser.HandleData(line[5..].Trim((byte)' '), this);
+            if (_parser.IsDone)
+            {
+                _finished = true;
+                update ??= _parser.Finish(this);
+            }
+        }
+        catch (Exception ex) when (ex is MaiServiceException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
+        {
+            // A parser's typed error, or a payload its reader could not decode (invalid UTF-8, a lone surrogate escape): the
+            // typed protocol error, with the usage reported so far.
+            return Fail(ex as MaiServiceException
+                ?? ServiceErrorReader.InvalidResponse(_response, $"stream event {_parser.Events} was not valid UTF-8 JSON", ex, _secrets));
         }
 
         return Stamp(update);
+    }
+
+    /// <summary>Ends the stream with <paramref name="error"/>, delivering the usage the service reported so far (if the error does not
+    /// already carry it) before it.</summary>
+    private ChatResponseUpdate? Fail(Exception error)
+    {
+        _finished = true;
+        if (error is OperationCanceledException or MaiServiceException { Usage: not null } || _parser.TakeUsage() is not { } usage)
+        {
+            throw error;
+        }
+
+        return DeliverThenFail(usage, error);
     }
 
     /// <summary>Returns <paramref name="usage"/>; the next read throws <paramref name="error"/>.</summary>
@@ -199,10 +219,23 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
 
         if (_cancellationToken.IsCancellationRequested)
         {
-            return ex as OperationCanceledException ?? new OperationCanceledException("The streaming call was cancelled.", ex, _cancellationToken);
+            // After the response started: the service has the request, so the attempt may be billed.
+            return SentMarker.Mark(ex as OperationCanceledException ?? new OperationCanceledException("The streaming call was cancelled.", ex, _cancellationToken));
         }
 
-        return ex is OperationCanceledException ? _timeout(ex) : null;
+        if (ex is OperationCanceledException)
+        {
+            return _timeout(ex);
+        }
+
+        if (ex is IOException or HttpRequestException or System.Net.Sockets.SocketException)
+        {
+            // The connection broke after the headers (a reset, an unmet Content-Length, bad chunked framing): typed, with the status.
+            Detach([]);
+            return ServiceErrorReader.ConnectionFailure(_response, ex, _secrets);
+        }
+
+        return null;
     }
 
     public void Detach(ReadOnlySpan<byte> keep)
