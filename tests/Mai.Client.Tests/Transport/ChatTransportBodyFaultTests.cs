@@ -3,6 +3,7 @@ using System.Text;
 using Azure;
 using Mai.Client.Errors;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using static Mai.Client.Tests.Transport.TransportTestKit;
 
@@ -250,7 +251,7 @@ public sealed class ChatTransportBodyFaultTests
         var broken = Broken(wire, true, _ => [RawWire.Utf8(RawWire.Sse([wire.UsageFirstEvent!]))], reset: true);
         var whole = new ScriptedReply { Headers = [new("Content-Type", "text/event-stream")], Parts = [RawWire.Utf8(wire.OkStreamBody())] };
         await using var server = new LoopbackServer((_, i) => i == 0 ? broken : whole);
-        var clock = new Integration.TestClock();
+        var clock = new TestSupport.TestClock();
         var ledger = new Mai.Client.Accounting.UsageLedger();
         using var client = new MaiClient(new MaiClientOptions
         {

@@ -1,3 +1,4 @@
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using static Mai.Client.Tests.Transport.TransportTestKit;
 
@@ -49,12 +50,12 @@ public sealed class ChatTransportUsageFoldTests
         // input + output = total, whatever the estimate of the output is.
         var wire = RawWire.Get(transport);
         await using var server = new LoopbackServer(Reply(wire));
-        var clock = new Integration.TestClock();
+        var clock = new TestSupport.TestClock();
         var path = wire.IsMessages ? "/anthropic" : wire == RawWire.OpenAIV1 ? "/openai/v1" : "/models";
         using var client = new MaiClient(new MaiClientOptions
         {
             Endpoint = new Uri(server.Endpoint, path),
-            Transport = wire.IsMessages ? MaiTransport.AnthropicMessages : wire == RawWire.OpenAIV1 ? MaiTransport.OpenAIv1 : MaiTransport.AzureInference,
+            Transport = wire.IsMessages ? MaiTransport.AnthropicMessages : wire == RawWire.OpenAIV1 ? MaiTransport.OpenAIV1 : MaiTransport.AzureInference,
             Model = wire.IsMessages ? "claude-opus-4-6" : "gpt-4o",
             ApiKey = Key,
             TimeProvider = clock,

@@ -5,6 +5,7 @@ using Azure;
 using Mai.Client.Accounting;
 using Mai.Client.Errors;
 using Mai.Client.Resilience;
+using Mai.Client.Tests.TestSupport;
 using Mai.Client.Tests.Transport;
 using Mai.Emulator;
 using Polly.CircuitBreaker;
@@ -16,10 +17,10 @@ namespace Mai.Client.Tests.Integration.Proof;
 internal sealed record ProofTransport(string Name, MaiTransport Transport, string RawPath, string Model, RawWire Wire)
 {
     public static readonly ProofTransport AzureInference = new("azure-inference", MaiTransport.AzureInference, "/models", "MAI-Thinking-1", RawWire.AzureInference);
-    public static readonly ProofTransport OpenAIv1 = new("openai-v1", MaiTransport.OpenAIv1, "/openai/v1", "MAI-Thinking-1", RawWire.OpenAIV1);
+    public static readonly ProofTransport OpenAIV1 = new("openai-v1", MaiTransport.OpenAIV1, "/openai/v1", "MAI-Thinking-1", RawWire.OpenAIV1);
     public static readonly ProofTransport AnthropicMessages = new("anthropic-messages", MaiTransport.AnthropicMessages, "/anthropic", "claude-haiku-4-5", RawWire.AnthropicMessages);
 
-    public static IReadOnlyList<ProofTransport> All { get; } = [AzureInference, OpenAIv1, AnthropicMessages];
+    public static IReadOnlyList<ProofTransport> All { get; } = [AzureInference, OpenAIV1, AnthropicMessages];
 
     public Uri EmulatorEndpoint(MaiEmulator emu) => Transport == MaiTransport.AnthropicMessages ? emu.AnthropicEndpoint : new Uri(emu.Endpoint, RawPath);
 

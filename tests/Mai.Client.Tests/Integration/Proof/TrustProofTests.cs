@@ -1,5 +1,7 @@
 using System.Globalization;
 using Mai.Client.Accounting;
+using Mai.Client.Errors;
+using Mai.Client.Tests.TestSupport;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;
 
