@@ -32,7 +32,7 @@ public partial class ReadmeSnippetTests
         {
             var feed = Path.Combine(work.FullName, "feed");
             var version = $"0.1.0-readme.{DateTime.UtcNow:yyyyMMddHHmmss}{Random.Shared.Next(1000):000}";
-            foreach (var project in new[] { "src/Mai.Client/Mai.Client.csproj", "src/Mai.Emulator/Mai.Emulator.csproj" })
+            foreach (var project in new[] { "src/Mai.Client/Mai.Client.csproj", "src/Mai.Client.Redis/Mai.Client.Redis.csproj", "src/Mai.Emulator/Mai.Emulator.csproj" })
             {
                 await RunAsync(root, ["pack", project, "-c", configuration, "--no-build", "-o", feed, $"-p:Version={version}"]);
             }
@@ -61,6 +61,7 @@ public partial class ReadmeSnippetTests
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="Mai.Client" Version="{version}" />
+                    <PackageReference Include="Mai.Client.Redis" Version="{version}" />
                     <PackageReference Include="Mai.Emulator" Version="{version}" />
                     <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.15" />
                     <PackageReference Include="Microsoft.Agents.AI" Version="1.28.0" />
