@@ -9,8 +9,9 @@ internal static class AccountingDefaults
     /// <summary>Records kept by an in-memory <see cref="UsageLedger"/>.</summary>
     public const int LedgerCapacity = 100_000;
 
-    /// <summary>The <c>gen_ai.provider.name</c> reported in telemetry.</summary>
-    public const string ProviderName = "azure.ai.inference";
+    /// <summary>The <c>gen_ai.provider.name</c> reported in telemetry when neither the options nor the inner client's
+    /// <see cref="Microsoft.Extensions.AI.ChatClientMetadata"/> name one: the default transport's.</summary>
+    public const string ProviderName = Transport.AzureInferenceConstants.ProviderName;
 
     /// <summary>The sliding window TPM/RPM quotas are enforced over.</summary>
     public static readonly TimeSpan QuotaWindow = TimeSpan.FromMinutes(1);

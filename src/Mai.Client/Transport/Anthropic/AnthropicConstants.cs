@@ -13,7 +13,7 @@ internal static class AnthropicConstants
 
     public const string MessagesPath = "/v1/messages";
 
-    public static readonly TimeSpan DefaultNetworkTimeout = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan DefaultNetworkTimeout = TransportConstants.DefaultNetworkTimeout;
 
     /// <summary>The <see cref="Microsoft.Extensions.AI.UsageDetails.AdditionalCounts"/> key of the tokens written to the prompt cache (part of the input count).</summary>
     public const string CacheWriteCountKey = Accounting.MaiUsage.CacheWriteCountKey;
