@@ -26,12 +26,9 @@ public sealed class RedisBudgetStore : IBudgetStore, IDisposable, IAsyncDisposab
     private static readonly TimeSpan ExpiryGrace = TimeSpan.FromMinutes(5);
     private static readonly RedisValue[] BalanceFields = ["t", "c"];
 
-    private readonly ConfigurationOptions? _configuration;
-    private readonly SemaphoreSlim _connectGate = new(1, 1);
-    private readonly bool _ownsConnection;
+    private readonly RedisConnection _redis;
     private readonly string _keyPrefix;
     private readonly TimeProvider _timeProvider;
-    private IConnectionMultiplexer? _connection;
 
     /// <summary>Initializes a new instance of the <see cref="RedisBudgetStore"/> class on a connection the caller owns.</summary>
     /// <param name="connection">The connection; the caller keeps it open while the store is used and disposes it.</param>
@@ -42,7 +39,7 @@ public sealed class RedisBudgetStore : IBudgetStore, IDisposable, IAsyncDisposab
     public RedisBudgetStore(IConnectionMultiplexer connection, string? keyPrefix = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _connection = connection;
+        _redis = new RedisConnection(connection);
         _keyPrefix = keyPrefix ?? string.Empty;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -56,8 +53,7 @@ public sealed class RedisBudgetStore : IBudgetStore, IDisposable, IAsyncDisposab
     public RedisBudgetStore(string connectionString, string? keyPrefix = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _configuration = ConfigurationOptions.Parse(connectionString);
-        _ownsConnection = true;
+        _redis = new RedisConnection(ConfigurationOptions.Parse(connectionString));
         _keyPrefix = keyPrefix ?? string.Empty;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -99,33 +95,17 @@ public sealed class RedisBudgetStore : IBudgetStore, IDisposable, IAsyncDisposab
     public async ValueTask<BudgetBalance> GetBalanceAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var database = await _redis.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
         var values = await database.HashGetAsync(_keyPrefix + key, BalanceFields).WaitAsync(cancellationToken).ConfigureAwait(false);
         return ParseBalance(values[0], values[1]);
     }
 
     /// <summary>Closes the connection if the store opened it; a connection the caller passed in is left open.</summary>
-    public void Dispose()
-    {
-        if (_ownsConnection)
-        {
-            _connection?.Dispose();
-        }
-
-        _connectGate.Dispose();
-    }
+    public void Dispose() => _redis.Dispose();
 
     /// <summary>Closes the connection if the store opened it; a connection the caller passed in is left open.</summary>
     /// <returns>A task that completes when the connection is closed.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_ownsConnection && _connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _connectGate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _redis.DisposeAsync();
 
     private async Task<RedisResult> EvaluateAsync(IReadOnlyList<BudgetCharge> charges, bool checkLimits, CancellationToken cancellationToken)
     {
@@ -144,7 +124,7 @@ public sealed class RedisBudgetStore : IBudgetStore, IDisposable, IAsyncDisposab
             args[at + 4] = charge.ExpiresAt is { } expires ? TimeToLive(expires, now) : string.Empty;
         }
 
-        var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var database = await _redis.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         // Not cancellable once sent: abandoning it could leave a reservation charged that nobody settles.
@@ -164,23 +144,4 @@ public sealed class RedisBudgetStore : IBudgetStore, IDisposable, IAsyncDisposab
 
     private static BudgetBalance ParseBalance(string? tokens, string? units) => ParseBalance((RedisValue)tokens, (RedisValue)units);
 
-    private async ValueTask<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken)
-    {
-        if (_connection is { } connection)
-        {
-            return connection.GetDatabase();
-        }
-
-        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // A failed connect is not cached: the next call tries again.
-            _connection ??= await ConnectionMultiplexer.ConnectAsync(_configuration!).ConfigureAwait(false);
-            return _connection.GetDatabase();
-        }
-        finally
-        {
-            _connectGate.Release();
-        }
-    }
 }

@@ -34,16 +34,13 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
     /// <summary>Marks a lease the local limiter took during an outage.</summary>
     private static readonly object LocalLease = new();
 
-    private readonly ConfigurationOptions? _configuration;
-    private readonly SemaphoreSlim _connectGate = new(1, 1);
-    private readonly bool _ownsConnection;
+    private readonly RedisConnection _redis = null!; // set by each public constructor after the shared one
     private readonly string _keyPrefix;
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _retryInterval;
     private readonly TimeProvider _timeProvider;
     private readonly InMemoryRateLimitStore _local;
     private readonly ILogger _logger;
-    private IConnectionMultiplexer? _connection;
     private long _skipUntilTicks;
     private int _outage;
 
@@ -56,7 +53,7 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
         : this(options)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _connection = connection;
+        _redis = new RedisConnection(connection);
     }
 
     /// <summary>Initializes a new instance of the <see cref="RedisRateLimitStore"/> class that connects on first use and owns its connection.</summary>
@@ -67,9 +64,9 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
         : this(options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _configuration = ConfigurationOptions.Parse(connectionString);
-        _configuration.AbortOnConnectFail = false; // an outage at start-up is an outage like any other: admit locally
-        _ownsConnection = true;
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        configuration.AbortOnConnectFail = false; // an outage at start-up is an outage like any other: admit locally
+        _redis = new RedisConnection(configuration);
     }
 
     private RedisRateLimitStore(RedisRateLimitStoreOptions? options)
@@ -173,27 +170,11 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
     }
 
     /// <summary>Closes the connection if the store opened it; a connection the caller passed in is left open.</summary>
-    public void Dispose()
-    {
-        if (_ownsConnection)
-        {
-            _connection?.Dispose();
-        }
-
-        _connectGate.Dispose();
-    }
+    public void Dispose() => _redis.Dispose();
 
     /// <summary>Closes the connection if the store opened it; a connection the caller passed in is left open.</summary>
     /// <returns>A task that completes when the connection is closed.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_ownsConnection && _connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _connectGate.Dispose();
-    }
+    public ValueTask DisposeAsync() => _redis.DisposeAsync();
 
     private static RedisValue Limit(int? limit) => limit is { } value ? value : RedisValue.EmptyString;
 
@@ -207,7 +188,7 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
         Task<RedisResult>? pending = null;
         try
         {
-            var database = await GetDatabaseAsync(cancellationToken).WaitAsync(_timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            var database = await _redis.GetDatabaseAsync(cancellationToken).AsTask().WaitAsync(_timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
             pending = database.ScriptEvaluateAsync(script, [(RedisKey)(_keyPrefix + quota.Deployment)], args);
             var result = await pending.WaitAsync(_timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
             if (Interlocked.Exchange(ref _outage, 0) == 1)
@@ -235,25 +216,6 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
         }
     }
 
-    private async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken)
-    {
-        if (_connection is { } connection)
-        {
-            return connection.GetDatabase();
-        }
-
-        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // A failed connect is not cached: the next call tries again.
-            _connection ??= await ConnectionMultiplexer.ConnectAsync(_configuration!).ConfigureAwait(false);
-            return _connection.GetDatabase();
-        }
-        finally
-        {
-            _connectGate.Release();
-        }
-    }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "The Redis rate-limit store failed ({Failure}); admitting against the local in-process limiter, and asking Redis again every {RetryInterval}. Logged once per outage.")]
     private static partial void LogOutage(ILogger logger, string failure, TimeSpan retryInterval, Exception exception);
