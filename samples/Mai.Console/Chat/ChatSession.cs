@@ -44,7 +44,7 @@ internal sealed class ChatSession(CliEnvironment environment, ClientFactory fact
                 _console.Markup("[bold]> [/]");
             }
 
-            pending ??= Task.Run(environment.Input.ReadLine, CancellationToken.None);
+            pending ??= Task.Run(environment.ReadPromptLine ?? environment.Input.ReadLine, CancellationToken.None);
             var interrupted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using (environment.Interrupts.Claim(() => interrupted.TrySetResult()))
             {

@@ -18,6 +18,10 @@ internal sealed class CliEnvironment
     /// <summary>Gets the reader for user input (stdin); <c>mai chat</c> reads its turns from it, typed or piped.</summary>
     public TextReader Input { get; }
 
+    /// <summary>Gets how <c>mai chat</c> reads a line typed at its prompt, with line editing and history; <see langword="null"/>
+    /// reads plain lines from <see cref="Input"/> (pipes, tests).</summary>
+    public Func<string?>? ReadPromptLine { get; init; }
+
     /// <summary>Gets the writer for results (stdout).</summary>
     public TextWriter Output { get; }
 
@@ -79,6 +83,9 @@ internal sealed class CliEnvironment
     public static CliEnvironment FromProcess(IConfiguration configuration) => new(System.Console.Out, System.Console.Error, Environment.GetEnvironmentVariable, input: System.Console.In)
     {
         Configuration = configuration,
+        ReadPromptLine = System.Console.IsInputRedirected || System.Console.IsOutputRedirected
+            ? null
+            : new Chat.LineEditor(() => System.Console.ReadKey(intercept: true), System.Console.Out).ReadLine,
         Interactive = !System.Console.IsOutputRedirected,
         InteractiveInput = !System.Console.IsInputRedirected,
         InteractiveError = !System.Console.IsErrorRedirected,

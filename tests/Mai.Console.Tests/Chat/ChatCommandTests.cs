@@ -23,6 +23,28 @@ public class ChatCommandTests
     }
 
     [Fact]
+    public async Task Run_TerminalPrompt_EditedLineAndUpRecalledLineAreSent()
+    {
+        await using var emu = await MaiEmulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        ConsoleKeyInfo[] keys =
+        [
+            .. Keys.Type("Tell me abut bikes."), .. Enumerable.Repeat(Keys.Left, "ut bikes.".Length),
+            .. Keys.Type("o"), Keys.Enter,
+            Keys.Up, Keys.Enter, // the same question again, recalled with Up
+        ];
+
+        var (code, _, stderr) = await Cli.RunAsync(
+            ["chat", "--endpoint", emu.Endpoint.ToString(), "--key", emu.ApiKey!, "--model", "MAI-Thinking-1"],
+            stdinIsTerminal: true,
+            keys: keys);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(2, emu.Requests.Count);
+        Assert.Equal(("user", "Tell me about bikes."), Messages(emu.Requests[0]).Last());
+        Assert.Equal(("user", "Tell me about bikes."), Messages(emu.Requests[1]).Last());
+    }
+
+    [Fact]
     public async Task Run_PipedInput_CommandsAndTurnsWithHistoryAcrossAModelSwitch()
     {
         await using var emu = await MaiEmulator.StartAsync(cancellationToken: TestContext.Current.CancellationToken);

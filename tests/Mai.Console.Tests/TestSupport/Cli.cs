@@ -18,7 +18,8 @@ internal static class Cli
         Action<Interrupts>? interrupts = null,
         TextReader? reader = null,
         CancellationTokenSource? ctrlCToProcess = null,
-        TimeSpan? stdinGrace = null)
+        TimeSpan? stdinGrace = null,
+        IEnumerable<ConsoleKeyInfo>? keys = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -35,6 +36,7 @@ internal static class Cli
             Width = width ?? (stdoutIsTerminal ? 1_000 : null),
             Interrupts = ctrlC,
             StdinGrace = stdinGrace ?? TimeSpan.FromSeconds(2),
+            ReadPromptLine = keys is null ? null : new Mai.Console.Chat.LineEditor(Keys.Script(keys), stdout).ReadLine,
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken, ctrlCToProcess?.Token ?? CancellationToken.None);
         timeout.CancelAfter(TimeSpan.FromSeconds(120));
