@@ -128,7 +128,7 @@ public sealed partial class MaiClientOptions
         const string LimitsPath = $"{nameof(BudgetOptions)}.{nameof(BudgetOptions.Limits)}";
         try
         {
-            BudgetChatClient.Validate(new BudgetOptions { Limits = Budgets, PriceTable = Prices, TimeProvider = TimeProvider });
+            BudgetChatClient.Validate(new BudgetOptions { Limits = Budgets, PriceTable = Prices });
         }
         catch (ArgumentException ex) when (ex.Message.StartsWith(LimitsPath, StringComparison.Ordinal))
         {

@@ -121,7 +121,6 @@ internal static class MaiPipeline
                 {
                     PriceTable = options.Prices,
                     Ledger = options.Ledger,
-                    TimeProvider = options.TimeProvider,
                     ReportEstimatedUsage = options.ReportEstimatedUsage,
                     ContextWindowTokens = deployment.ContextWindowTokens,
                     TokensPerMinute = deployment.TokensPerMinute,
@@ -129,7 +128,8 @@ internal static class MaiPipeline
                     RateLimitStore = options.RateLimitStore,
                 },
                 options.MeterFactory,
-                options.LoggerFactory);
+                options.LoggerFactory,
+                options.TimeProvider);
         }
 
         return client;
@@ -140,18 +140,12 @@ internal static class MaiPipeline
         IChatClient client;
         if (options.EnableResilience)
         {
-            var resilience = options.Resilience;
-            resilience.TimeProvider = options.TimeProvider;
-            resilience.LoggerFactory ??= options.LoggerFactory;
-            client = new ResilientChatClient(deployments, resilience);
+            client = new ResilientChatClient(deployments, options.Resilience, options.LoggerFactory, options.TimeProvider);
         }
         else
         {
             // No retries, failover or breakers, but the same deadline and stream timeouts bound every call.
-            var resilience = options.Resilience;
-            resilience.TimeProvider = options.TimeProvider;
-            resilience.LoggerFactory ??= options.LoggerFactory;
-            client = ResilientChatClient.DeadlineOnly(deployments[0], resilience);
+            client = ResilientChatClient.DeadlineOnly(deployments[0], options.Resilience, options.LoggerFactory, options.TimeProvider);
         }
 
         if (options.Budgets.Count > 0)
@@ -166,9 +160,9 @@ internal static class MaiPipeline
                     ModelId = options.Model,
                     FallbackModelIds = [.. options.Fallbacks.Select(f => f.Model ?? options.Model).OfType<string>()],
                     ContextWindowTokens = WorstContextWindow(options),
-                    TimeProvider = options.TimeProvider,
                 },
-                options.LoggerFactory);
+                options.LoggerFactory,
+                options.TimeProvider);
         }
 
         return client;

@@ -22,7 +22,7 @@ public sealed class RedisBudgetChatClientTests(RedisServerFixture redis)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Require());
         var inner = new AnswerClient(input: 30, output: 20);
-        using var client = new BudgetChatClient(inner, Options(connection, new BudgetLimit { Name = "acme", Tenant = "acme", MaxTokens = 1000, MaxCost = 1m }));
+        using var client = new BudgetChatClient(inner, Options(connection, new BudgetLimit { Name = "acme", Tenant = "acme", MaxTokens = 1000, MaxCost = 1m }), timeProvider: _time);
 
         await client.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 500, ModelId = "gpt-4o" }.WithScope(tenant: "acme"), Ct);
 
@@ -36,7 +36,7 @@ public sealed class RedisBudgetChatClientTests(RedisServerFixture redis)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Require());
         var inner = new AnswerClient(input: 10, output: 90);
-        using var client = new BudgetChatClient(inner, Options(connection, new BudgetLimit { Name = "rpm-ish", Window = BudgetWindow.Minute, MaxTokens = 100 }));
+        using var client = new BudgetChatClient(inner, Options(connection, new BudgetLimit { Name = "rpm-ish", Window = BudgetWindow.Minute, MaxTokens = 100 }), timeProvider: _time);
         var options = new ChatOptions { MaxOutputTokens = 90, ModelId = "gpt-4o" };
 
         await client.GetResponseAsync(Prompt, options, Ct);
@@ -88,7 +88,6 @@ public sealed class RedisBudgetChatClientTests(RedisServerFixture redis)
     {
         Limits = [limit],
         PriceTable = new PriceTable(new PriceTableOptions { Models = { ["gpt-4o"] = new ModelPrice { InputPerMillion = 3.00m, OutputPerMillion = 12.00m } } }),
-        TimeProvider = _time,
         Store = new RedisBudgetStore(connection, _prefix, _time),
     };
 

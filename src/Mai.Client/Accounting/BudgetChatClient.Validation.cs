@@ -17,11 +17,6 @@ public sealed partial class BudgetChatClient
             throw new ArgumentException("BudgetOptions.PriceTable must not be null.", nameof(options));
         }
 
-        if (options.TimeProvider is null)
-        {
-            throw new ArgumentException("BudgetOptions.TimeProvider must not be null.", nameof(options));
-        }
-
         if (options.DefaultOutputTokenReservation < 0)
         {
             throw new ArgumentException($"BudgetOptions.DefaultOutputTokenReservation must not be negative (was {options.DefaultOutputTokenReservation}).", nameof(options));

@@ -44,15 +44,17 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
     /// <param name="innerClient">The rest of the pipeline (resilience, metering, transport).</param>
     /// <param name="options">The limits and how to reserve.</param>
     /// <param name="loggerFactory">Creates the logger; <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">The clock that decides which window a call falls in; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public BudgetChatClient(IChatClient innerClient, BudgetOptions options, ILoggerFactory? loggerFactory = null)
+    public BudgetChatClient(IChatClient innerClient, BudgetOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         _limits = [.. options.Limits.Select(l => l.Copy())];
-        _store = options.Store ?? new InMemoryBudgetStore(options.TimeProvider);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _store = options.Store ?? new InMemoryBudgetStore(_timeProvider);
         _prices = options.PriceTable;
         _estimator = options.TokenEstimator;
         _modelId = options.ModelId;
@@ -61,7 +63,6 @@ public sealed partial class BudgetChatClient : DelegatingChatClient
         _contextWindow = options.ContextWindowTokens;
         _defaultOutputReservation = options.DefaultOutputTokenReservation;
         _refuseUnpriced = options.RefuseUnpricedModels;
-        _timeProvider = options.TimeProvider;
         _logger = loggerFactory?.CreateLogger<BudgetChatClient>() ?? NullLogger<BudgetChatClient>.Instance;
 
         _primaryModels = Models(_modelId);

@@ -11,7 +11,7 @@ public static class BudgetChatClientBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Configures the limits and reservation options.</param>
     /// <returns>The builder.</returns>
-    /// <remarks>An <see cref="ILoggerFactory"/> is taken from the builder's service provider when registered.</remarks>
+    /// <remarks>An <see cref="ILoggerFactory"/> and a <see cref="TimeProvider"/> are taken from the builder's service provider when registered.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
     public static ChatClientBuilder UseMaiBudgets(this ChatClientBuilder builder, Action<BudgetOptions> configure)
     {
@@ -21,7 +21,7 @@ public static class BudgetChatClientBuilderExtensions
         {
             var options = new BudgetOptions();
             configure(options);
-            return new BudgetChatClient(inner, options, services.GetService<ILoggerFactory>());
+            return new BudgetChatClient(inner, options, services.GetService<ILoggerFactory>(), services.GetService<TimeProvider>());
         });
     }
 }

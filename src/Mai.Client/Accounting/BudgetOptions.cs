@@ -48,8 +48,4 @@ public sealed class BudgetOptions
     /// <summary>Gets or sets a value indicating whether a call is refused when a cost limit applies to it but its model has no price.</summary>
     /// <value>The default is <see langword="true"/>: an unpriced model could otherwise spend without bound under a cost limit.</value>
     public bool RefuseUnpricedModels { get; set; } = true;
-
-    /// <summary>Gets or sets the clock that decides which window a call falls in.</summary>
-    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

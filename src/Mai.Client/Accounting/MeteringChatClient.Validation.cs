@@ -10,11 +10,6 @@ public sealed partial class MeteringChatClient
             throw new ArgumentException("MeteringOptions.PriceTable must not be null.", nameof(options));
         }
 
-        if (options.TimeProvider is null)
-        {
-            throw new ArgumentException("MeteringOptions.TimeProvider must not be null.", nameof(options));
-        }
-
         if (options.ProviderName is not null && string.IsNullOrWhiteSpace(options.ProviderName))
         {
             throw new ArgumentException("MeteringOptions.ProviderName must not be empty when set.", nameof(options));

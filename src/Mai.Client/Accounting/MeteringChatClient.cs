@@ -61,9 +61,11 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
     /// <param name="meterFactory">Creates the <c>Mai.Client</c> meter; <see langword="null"/> uses a shared static meter.</param>
     /// <param name="loggerFactory">Creates the logger; <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">The clock for record timestamps, durations, time to first chunk and quota windows; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="deployment"/> or <paramref name="model"/> is empty, or an option is invalid (the message names it).</exception>
-    public MeteringChatClient(IChatClient innerClient, string deployment, string model, MeteringOptions? options = null, IMeterFactory? meterFactory = null, ILoggerFactory? loggerFactory = null)
+    public MeteringChatClient(
+        IChatClient innerClient, string deployment, string model, MeteringOptions? options = null, IMeterFactory? meterFactory = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
         : base(innerClient)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(deployment);
@@ -75,7 +77,7 @@ public sealed partial class MeteringChatClient : DelegatingChatClient
         _prices = options.PriceTable;
         _ledger = options.Ledger;
         _estimator = options.TokenEstimator ?? TokenEstimator.Default;
-        _timeProvider = options.TimeProvider;
+        _timeProvider = timeProvider ?? TimeProvider.System;
 
         // As M.E.AI's OpenTelemetryChatClient: the inner client says who it talks to; the options only override.
         var metadata = innerClient.GetService<ChatClientMetadata>();

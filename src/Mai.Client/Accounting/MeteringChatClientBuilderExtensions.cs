@@ -26,7 +26,7 @@ public static class MeteringChatClientBuilderExtensions
         {
             var options = new MeteringOptions();
             configure?.Invoke(options);
-            return new MeteringChatClient(inner, deployment, model, options, services.GetService<IMeterFactory>(), services.GetService<ILoggerFactory>());
+            return new MeteringChatClient(inner, deployment, model, options, services.GetService<IMeterFactory>(), services.GetService<ILoggerFactory>(), services.GetService<TimeProvider>());
         });
     }
 }

@@ -17,10 +17,6 @@ public sealed class MeteringOptions
     /// when an estimate is first needed.</value>
     public TokenEstimator? TokenEstimator { get; set; }
 
-    /// <summary>Gets or sets the clock for record timestamps, durations, time to first chunk and quota windows.</summary>
-    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
     /// <summary>Gets or sets the service endpoint reported as <c>server.address</c> and <c>server.port</c>, overriding the inner client's.</summary>
     /// <value>The default is <see langword="null"/>: the inner client's <see cref="Microsoft.Extensions.AI.ChatClientMetadata.ProviderUri"/>, else the attributes are omitted.</value>
     public Uri? Endpoint { get; set; }

@@ -8,6 +8,7 @@ public sealed partial class MaiResilienceOptions
     /// <summary>Checks every setting and returns a frozen copy; the message names the property and the bad value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     /// <exception cref="ArgumentException">A setting is missing or inconsistent.</exception>
+    /// <remarks>The copy runs on <see cref="TimeProvider.System"/> with no logging; the client sets the services it was given.</remarks>
     internal ValidatedResilienceOptions Validate()
     {
         if (MaxRetries is < 0 or > ResilienceDefaults.MaxRetriesLimit)
@@ -78,11 +79,6 @@ public sealed partial class MaiResilienceOptions
             throw OutOfRange(nameof(CircuitBreakerBreakDuration), CircuitBreakerBreakDuration, "must be between 00:00:00.5 and 1.00:00:00");
         }
 
-        if (TimeProvider is null)
-        {
-            throw new ArgumentException("MaiResilienceOptions.TimeProvider must not be null.", nameof(TimeProvider));
-        }
-
         return new ValidatedResilienceOptions(
             MaxRetries,
             MaxAttemptsPerDeployment,
@@ -98,8 +94,8 @@ public sealed partial class MaiResilienceOptions
             CircuitBreakerMinimumThroughput,
             CircuitBreakerSamplingDuration,
             CircuitBreakerBreakDuration,
-            TimeProvider,
-            LoggerFactory,
+            TimeProvider.System,
+            null,
             Pipeline);
     }
 

@@ -99,14 +99,6 @@ public sealed partial class MaiResilienceOptions
     /// <value>The default is 30 seconds. Must be at least 0.5 seconds.</value>
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = ResilienceDefaults.CircuitBreakerBreakDuration;
 
-    /// <summary>Gets or sets the clock behind every wait, timeout and circuit window.</summary>
-    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
-    /// <summary>Gets or sets the logger factory for retry, failover and circuit events (never prompts, answers or keys).</summary>
-    /// <value>The default is <see langword="null"/>: no logging.</value>
-    public ILoggerFactory? LoggerFactory { get; set; }
-
     /// <summary>
     /// Gets or sets a pipeline that replaces the built-in retry strategy: it decides which failures are retried and how
     /// long to wait. Each execution of its callback is one attempt.

@@ -32,7 +32,7 @@ namespace Mai.Client.Resilience;
 /// Telemetry: each attempt is recorded as a <see cref="MaiAttempt"/> in the call's <see cref="MaiCallContext"/> (when
 /// attached; <see cref="MaiResult.Attempts"/> reads it) and, when the call fails, on the exception it ends with
 /// (<see cref="MaiExceptionExtensions.GetMaiAttempts"/>, whatever the exception's type). Events are
-/// logged through <see cref="MaiResilienceOptions.LoggerFactory"/> (category <c>Mai.Client.Resilience</c>: a failed attempt
+/// logged through the logger factory given to the constructor (category <c>Mai.Client.Resilience</c>: a failed attempt
 /// at Warning or Information, nothing for a healthy call; Polly's own telemetry at Debug); the <c>mai.client.retries</c> counter on the <c>Mai.Client</c> meter counts every attempt after a
 /// call's first, tagged <c>mai.deployment</c>, <c>mai.next_deployment</c>, <c>error.type</c>, <c>mai.retry.kind</c>
 /// (<c>retry</c> or <c>failover</c>) and <c>http.response.status_code</c>.
@@ -46,31 +46,35 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     /// <summary>Initializes a new instance around one unnamed deployment.</summary>
     /// <param name="innerClient">The client below this layer.</param>
     /// <param name="options">The options, validated and copied here; <see langword="null"/> for the defaults.</param>
+    /// <param name="loggerFactory">Where retry, failover and circuit events are logged (never prompts, answers or keys); <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">The clock behind every wait, timeout and circuit window; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it and its value.</exception>
-    public ResilientChatClient(IChatClient innerClient, MaiResilienceOptions? options)
+    public ResilientChatClient(IChatClient innerClient, MaiResilienceOptions? options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
         : base(innerClient)
     {
-        _rt = CreateRuntime([(null, innerClient)], options);
+        _rt = CreateRuntime([(null, innerClient)], options, loggerFactory, timeProvider);
     }
 
     /// <summary>Initializes a new instance that fails over between named deployments; the first one is the primary.</summary>
     /// <param name="deployments">The deployments, in failover order, with unique non-empty names.</param>
     /// <param name="options">The options, validated and copied here; <see langword="null"/> for the defaults.</param>
+    /// <param name="loggerFactory">Where retry, failover and circuit events are logged (never prompts, answers or keys); <see langword="null"/> for none.</param>
+    /// <param name="timeProvider">The clock behind every wait, timeout and circuit window; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="deployments"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="deployments"/> is empty, holds a null entry, client or blank or duplicate name, or an option is invalid.</exception>
-    public ResilientChatClient(IReadOnlyList<ResilientDeployment> deployments, MaiResilienceOptions? options)
+    public ResilientChatClient(IReadOnlyList<ResilientDeployment> deployments, MaiResilienceOptions? options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
         : base(CheckDeployments(deployments))
     {
-        _rt = CreateRuntime([.. deployments.Select(d => ((string?)d.Name, d.Client))], options);
+        _rt = CreateRuntime([.. deployments.Select(d => ((string?)d.Name, d.Client))], options, loggerFactory, timeProvider);
     }
 
     /// <summary>Initializes a layer that only bounds each call in time (total deadline, attempt, first-update and idle timeouts) and
     /// records its one attempt: no retries, failover or circuit breaker. Used when <see cref="MaiClientOptions.EnableResilience"/> is off.</summary>
-    private ResilientChatClient(ResilientDeployment deployment, MaiResilienceOptions? options, bool retries)
+    private ResilientChatClient(ResilientDeployment deployment, MaiResilienceOptions? options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, bool retries)
         : base(deployment.Client)
     {
-        _rt = CreateRuntime([(deployment.Name, deployment.Client)], options, retries);
+        _rt = CreateRuntime([(deployment.Name, deployment.Client)], options, loggerFactory, timeProvider, retries);
     }
 
     /// <inheritdoc />
@@ -152,11 +156,13 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
     }
 
     /// <summary>Creates the layer that only bounds each call in time, with no retries, failover or circuit breaker.</summary>
-    internal static ResilientChatClient DeadlineOnly(ResilientDeployment deployment, MaiResilienceOptions? options) => new(deployment, options, retries: false);
+    internal static ResilientChatClient DeadlineOnly(ResilientDeployment deployment, MaiResilienceOptions? options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider) =>
+        new(deployment, options, loggerFactory, timeProvider, retries: false);
 
-    private static ResilienceRuntime CreateRuntime((string? Name, IChatClient Client)[] deployments, MaiResilienceOptions? options, bool retries = true)
+    private static ResilienceRuntime CreateRuntime(
+        (string? Name, IChatClient Client)[] deployments, MaiResilienceOptions? options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, bool retries = true)
     {
-        var validated = (options ?? new MaiResilienceOptions()).Validate();
+        var validated = (options ?? new MaiResilienceOptions()).Validate() with { TimeProvider = timeProvider ?? TimeProvider.System, LoggerFactory = loggerFactory };
         var logger = validated.LoggerFactory?.CreateLogger("Mai.Client.Resilience") ?? NullLogger.Instance;
         var states = deployments.Select(d => new DeploymentState(d.Name, d.Client, retries ? BuildBreaker(validated, d.Name, logger) : null)).ToArray();
         return new ResilienceRuntime(validated, states, logger, retries);

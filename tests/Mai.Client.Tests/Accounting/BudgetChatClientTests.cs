@@ -63,8 +63,8 @@ public class BudgetChatClientTests
             2 => Task.FromException<ChatResponse>(new IOException("cut after sending")), // may be billed: prompt estimate
             _ => Task.FromResult(Answer(input: 30, output: 20)),
         };
-        var metering = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = _ledger, PriceTable = MeteringChatClientTests.Prices, TimeProvider = _time });
-        using var client = new BudgetChatClient(new RetryThreeTimes(metering), Options(new BudgetLimit { Name = "all", MaxTokens = 1000 }));
+        var metering = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = _ledger, PriceTable = MeteringChatClientTests.Prices }, timeProvider: _time);
+        using var client = new BudgetChatClient(new RetryThreeTimes(metering), Options(new BudgetLimit { Name = "all", MaxTokens = 1000 }), timeProvider: _time);
 
         await client.GetResponseAsync(Prompt, Acme(100), Ct);
 
@@ -274,7 +274,7 @@ public class BudgetChatClientTests
     public async Task GetResponseAsync_NoMeteringBelow_SettlesFromResponseUsage()
     {
         _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(Answer(input: 7, output: 5));
-        using var client = new BudgetChatClient(_inner, Options(new BudgetLimit { Name = "all", MaxTokens = 1000 }));
+        using var client = new BudgetChatClient(_inner, Options(new BudgetLimit { Name = "all", MaxTokens = 1000 }), timeProvider: _time);
 
         await client.GetResponseAsync(Prompt, Acme(100), Ct);
 
@@ -308,7 +308,6 @@ public class BudgetChatClientTests
         Assert.Equal(16_384, options.OutputTokenCeilings["gpt-4o"]);
         Assert.Equal(4096, options.DefaultOutputTokenReservation);
         Assert.True(options.RefuseUnpricedModels);
-        Assert.Same(TimeProvider.System, options.TimeProvider);
         Assert.Equal(BudgetWindow.Day, new BudgetLimit().Window);
     }
 
@@ -420,14 +419,13 @@ public class BudgetChatClientTests
     {
         Limits = limits,
         PriceTable = MeteringChatClientTests.Prices,
-        TimeProvider = _time,
         Store = new InMemoryBudgetStore(_time),
     };
 
     private BudgetChatClient CreatePipeline(params BudgetLimit[] limits)
     {
-        var metering = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = _ledger, PriceTable = MeteringChatClientTests.Prices, TimeProvider = _time });
-        return new BudgetChatClient(metering, Options(limits));
+        var metering = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = _ledger, PriceTable = MeteringChatClientTests.Prices }, timeProvider: _time);
+        return new BudgetChatClient(metering, Options(limits), timeProvider: _time);
     }
 
     /// <summary>A stand-in for the resilience layer: retries any failure up to three attempts.</summary>

@@ -90,9 +90,9 @@ public class InMemoryRateLimitStoreTests
                 Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 20, TotalTokenCount = 30 },
             }),
         };
-        MeteringOptions Options() => new() { TimeProvider = _time, TokensPerMinute = 100, RateLimitStore = store };
-        using var a = new MeteringChatClient(inner, "gpt4o-east", "gpt-4o", Options());
-        using var b = new MeteringChatClient(inner, "gpt4o-east", "gpt-4o", Options());
+        MeteringOptions Options() => new() { TokensPerMinute = 100, RateLimitStore = store };
+        using var a = new MeteringChatClient(inner, "gpt4o-east", "gpt-4o", Options(), timeProvider: _time);
+        using var b = new MeteringChatClient(inner, "gpt4o-east", "gpt-4o", Options(), timeProvider: _time);
         var options = new ChatOptions { MaxOutputTokens = 50 }; // reserves 10 + 50, settles to 30
         ChatMessage[] prompt = [new(ChatRole.User, "Hello world!")];
 

@@ -71,7 +71,7 @@ public class MeteringChatClientTests
         });
         var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
         using var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider(logs)));
-        using var client = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = _ledger, PriceTable = Prices, TimeProvider = _time }, loggerFactory: loggerFactory);
+        using var client = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = _ledger, PriceTable = Prices }, loggerFactory: loggerFactory, timeProvider: _time);
 
         var response = await client.GetResponseAsync(Prompt, null, Ct);
 
@@ -240,7 +240,7 @@ public class MeteringChatClientTests
         {
             Usage = new UsageDetails { InputTokenCount = 5, OutputTokenCount = 5 },
         });
-        using var client = new MeteringChatClient(_inner, "thinking", "MAI-Thinking-1", new MeteringOptions { Ledger = _ledger, TimeProvider = _time });
+        using var client = new MeteringChatClient(_inner, "thinking", "MAI-Thinking-1", new MeteringOptions { Ledger = _ledger }, timeProvider: _time);
 
         await client.GetResponseAsync(Prompt, cancellationToken: Ct);
 
@@ -328,7 +328,7 @@ public class MeteringChatClientTests
         var good = new CollectingSink();
         var ledger = new UsageLedger([new ThrowingSink(), good]);
         _inner.GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { Usage = new UsageDetails { InputTokenCount = 1, OutputTokenCount = 1 } });
-        using var client = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = ledger, PriceTable = Prices, TimeProvider = _time });
+        using var client = new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", new MeteringOptions { Ledger = ledger, PriceTable = Prices }, timeProvider: _time);
 
         var response = await client.GetResponseAsync(Prompt, cancellationToken: Ct);
 
@@ -349,7 +349,6 @@ public class MeteringChatClientTests
     {
         var options = new MeteringOptions();
         Assert.Same(PriceTable.Default, options.PriceTable);
-        Assert.Same(TimeProvider.System, options.TimeProvider);
         Assert.Null(options.ProviderName); // null: the inner client's ChatClientMetadata decides (issue 11 item 2)
         Assert.False(options.ReportEstimatedUsage);
         Assert.Equal(4096, options.DefaultOutputTokenReservation);
@@ -373,9 +372,9 @@ public class MeteringChatClientTests
 
     private MeteringChatClient CreateClient(Action<MeteringOptions>? configure = null)
     {
-        var options = new MeteringOptions { Ledger = _ledger, PriceTable = Prices, TimeProvider = _time };
+        var options = new MeteringOptions { Ledger = _ledger, PriceTable = Prices };
         configure?.Invoke(options);
-        return new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", options);
+        return new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", options, timeProvider: _time);
     }
 
     private sealed class ThrowingSink : IUsageSink

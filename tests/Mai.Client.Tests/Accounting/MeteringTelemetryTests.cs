@@ -197,8 +197,8 @@ public sealed class MeteringTelemetryTests : IDisposable
         {
             Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2 },
         });
-        var options = new MeteringOptions { TimeProvider = _time, ProviderName = provider, Endpoint = endpoint is null ? null : new Uri(endpoint) };
-        using var client = new MeteringChatClient(inner, "d", "gpt-4o", options, _meters);
+        var options = new MeteringOptions { ProviderName = provider, Endpoint = endpoint is null ? null : new Uri(endpoint) };
+        using var client = new MeteringChatClient(inner, "d", "gpt-4o", options, _meters, timeProvider: _time);
 
         await client.GetResponseAsync(Prompt, null, Ct);
 
@@ -219,10 +219,9 @@ public sealed class MeteringTelemetryTests : IDisposable
         var options = new MeteringOptions
         {
             PriceTable = MeteringChatClientTests.Prices,
-            TimeProvider = _time,
             Endpoint = new Uri("https://myresource.services.ai.azure.com/models"),
         };
         configure?.Invoke(options);
-        return new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", options, _meters);
+        return new MeteringChatClient(_inner, "gpt4o-east", "gpt-4o", options, _meters, timeProvider: _time);
     }
 }

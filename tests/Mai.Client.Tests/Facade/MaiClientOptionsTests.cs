@@ -93,7 +93,6 @@ public class MaiClientOptionsTests
         var copy = options.ValidateAndCopy(requireEndpoint: true);
         copy.Resilience.RetryableStatusCodes.Add(418);
 
-        Assert.Same(TimeProvider.System, options.Resilience.TimeProvider);
         Assert.DoesNotContain(418, options.Resilience.RetryableStatusCodes);
         Assert.DoesNotContain(408, copy.Resilience.RetryableStatusCodes);
     }

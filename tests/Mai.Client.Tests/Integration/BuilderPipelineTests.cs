@@ -7,6 +7,7 @@ using Mai.Client.Tests.TestSupport;
 using Mai.Client.Transport;
 using Mai.Emulator;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mai.Client.Tests.Integration;
 
@@ -23,19 +24,11 @@ public class BuilderPipelineTests
         var ledger = new UsageLedger();
         var transport = new AzureInferenceChatClient(new Uri(emu.Endpoint, "/models"), new AzureKeyCredential(emu.ApiKey!), new AzureInferenceChatClientOptions { DefaultModelId = "MAI-Thinking-1" });
         using var client = new ChatClientBuilder(transport)
-            .UseMaiBudgets(o =>
-            {
-                o.Limits.Add(new BudgetLimit { Name = "all", MaxTokens = 100_000, Window = BudgetWindow.Total });
-                o.TimeProvider = clock;
-            })
-            .UseMaiResilience(o => o.TimeProvider = clock)
-            .UseMaiMetering("emu", "MAI-Thinking-1", o =>
-            {
-                o.Ledger = ledger;
-                o.TimeProvider = clock;
-            })
+            .UseMaiBudgets(o => o.Limits.Add(new BudgetLimit { Name = "all", MaxTokens = 100_000, Window = BudgetWindow.Total }))
+            .UseMaiResilience()
+            .UseMaiMetering("emu", "MAI-Thinking-1", o => o.Ledger = ledger)
             .UseMaiReasoning()
-            .Build();
+            .Build(new ServiceCollection().AddSingleton<TimeProvider>(clock).BuildServiceProvider()); // every layer takes the clock from the services
         emu.Script(EmulatorFault.RateLimit(TimeSpan.FromMilliseconds(150), RetryAfterHeader.RetryAfterMs), EmulatorFault.None);
         var context = new MaiCallContext();
         var options = MaiCallContext.Attach(null, context);

@@ -17,7 +17,6 @@ public class ResilientChatClientFailoverTests
     {
         var options = new MaiResilienceOptions
         {
-            TimeProvider = time,
             TotalTimeout = Timeout.InfiniteTimeSpan,
             AttemptTimeout = Timeout.InfiniteTimeSpan,
             BaseDelay = TimeSpan.Zero,
@@ -33,7 +32,7 @@ public class ResilientChatClientFailoverTests
         var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Throttled(("Retry-After", "120")));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("from west"));
-        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
+        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time), timeProvider: time);
 
         var response = await client.GetResponseAsync("hi", Observe.With(out var context), Ct);
 
@@ -52,7 +51,7 @@ public class ResilientChatClientFailoverTests
         var time = new TestClock();
         var primary = TestChatClient.Answering(i => i == 0 ? throw Failures.Throttled(("Retry-After", "120")) : TestChatClient.Ok("from east"));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("from west"));
-        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
+        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time), timeProvider: time);
 
         await client.GetResponseAsync("first", null, Ct);
         time.Advance(TimeSpan.FromSeconds(119));
@@ -72,7 +71,7 @@ public class ResilientChatClientFailoverTests
         var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Throttled(("Retry-After", "120")));
         var secondary = TestChatClient.Answering(_ => throw Failures.Throttled(("retry-after-ms", "90000")));
-        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
+        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time), timeProvider: time);
 
         var e = await Assert.ThrowsAsync<RetryAfterTooLongException>(() => client.GetResponseAsync("hi", null, Ct));
 
@@ -88,7 +87,7 @@ public class ResilientChatClientFailoverTests
         var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Status(503));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("west"));
-        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
+        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time), timeProvider: time);
 
         await client.GetResponseAsync("hi", Observe.With(out var context), Ct);
 
@@ -108,7 +107,7 @@ public class ResilientChatClientFailoverTests
             o.CircuitBreakerFailureRatio = 0.5;
             o.CircuitBreakerSamplingDuration = TimeSpan.FromSeconds(30);
             o.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(10);
-        }));
+        }), timeProvider: time);
 
         // Two calls: two failed attempts each on east (4 failures of 4), then west answers. The breaker opens.
         await client.GetResponseAsync("1", null, Ct);
@@ -144,7 +143,7 @@ public class ResilientChatClientFailoverTests
             o.MaxRetries = 1;
             o.CircuitBreakerMinimumThroughput = 2;
             o.CircuitBreakerFailureRatio = 1;
-        }));
+        }), timeProvider: time);
 
         await Assert.ThrowsAsync<RequestFailedException>(() => client.GetResponseAsync("1", null, Ct));
         await Assert.ThrowsAnyAsync<BrokenCircuitException>(() => client.GetResponseAsync("2", null, Ct));
@@ -158,7 +157,7 @@ public class ResilientChatClientFailoverTests
         var time = new TestClock();
         var primary = TestChatClient.Answering(_ => throw Failures.Status(400, "context_length_exceeded"));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok());
-        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
+        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time), timeProvider: time);
 
         await Assert.ThrowsAsync<RequestFailedException>(() => client.GetResponseAsync("hi", null, Ct));
 
@@ -186,7 +185,7 @@ public class ResilientChatClientFailoverTests
             })
             .Build();
         var inner = TestChatClient.Answering(i => i < 5 ? throw Failures.Status(503) : TestChatClient.Ok("sixth"));
-        using var client = new ResilientChatClient(inner, Options(time, o => o.Pipeline = pipeline));
+        using var client = new ResilientChatClient(inner, Options(time, o => o.Pipeline = pipeline), timeProvider: time);
 
         var call = client.GetResponseAsync("hi", Observe.With(out var context), Ct);
         var waits = await time.DriveAsync(call);
@@ -207,7 +206,7 @@ public class ResilientChatClientFailoverTests
             .AddRetry(new RetryStrategyOptions { ShouldHandle = new PredicateBuilder().Handle<RequestFailedException>(), Delay = TimeSpan.Zero })
             .Build();
         var inner = TestChatClient.Answering(_ => throw Failures.Throttled(("Retry-After", "600")));
-        using var client = new ResilientChatClient(inner, Options(time, o => o.Pipeline = pipeline));
+        using var client = new ResilientChatClient(inner, Options(time, o => o.Pipeline = pipeline), timeProvider: time);
 
         var e = await Assert.ThrowsAsync<RetryAfterTooLongException>(() => client.GetResponseAsync("hi", null, Ct));
 
@@ -221,7 +220,7 @@ public class ResilientChatClientFailoverTests
         var time = new TestClock();
         var primary = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => Throwing(Failures.Throttled(("Retry-After", "300"))) };
         var secondary = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => Updates("from", " west") };
-        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time));
+        using var client = new ResilientChatClient([new("east", primary), new("west", secondary)], Options(time), timeProvider: time);
 
         var text = string.Empty;
         await foreach (var update in client.GetStreamingResponseAsync("hi", null, Ct))

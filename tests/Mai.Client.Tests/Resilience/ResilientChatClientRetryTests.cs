@@ -15,7 +15,6 @@ public class ResilientChatClientRetryTests
     {
         var options = new MaiResilienceOptions
         {
-            TimeProvider = time,
             TotalTimeout = Timeout.InfiniteTimeSpan,
             AttemptTimeout = Timeout.InfiniteTimeSpan,
         };
@@ -28,7 +27,7 @@ public class ResilientChatClientRetryTests
     {
         var time = new TestClock();
         var inner = TestChatClient.Answering(i => i < 2 ? throw Failures.Throttled(("retry-after-ms", "200")) : TestChatClient.Ok("third time"));
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
         var context = new MaiCallContext();
 
         var call = client.GetResponseAsync("hi", MaiCallContext.Attach(null, context), Ct);
@@ -59,7 +58,7 @@ public class ResilientChatClientRetryTests
     {
         var time = new TestClock();
         var inner = TestChatClient.Answering(i => i == 0 ? throw Failures.Status(503, "busy", (header, value)) : TestChatClient.Ok());
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
 
         var call = client.GetResponseAsync("hi", Observe.With(out var context), Ct);
         var waits = await time.DriveAsync(call);
@@ -81,7 +80,7 @@ public class ResilientChatClientRetryTests
         var inner = TestChatClient.Answering(i => i == 0
             ? throw Failures.Throttled(("Retry-After", "3"), ("x-ms-retry-after-ms", "900"), ("retry-after-ms", "120"))
             : TestChatClient.Ok());
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
 
         var call = client.GetResponseAsync("hi", null, Ct);
         Assert.Equal([TimeSpan.FromMilliseconds(120)], await time.DriveAsync(call));
@@ -94,7 +93,7 @@ public class ResilientChatClientRetryTests
         var time = new TestClock();
         var throttled = Failures.Throttled(("Retry-After", "120"));
         var inner = TestChatClient.Answering(_ => throw throttled);
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
         var context = new MaiCallContext();
 
         var e = await Assert.ThrowsAsync<RetryAfterTooLongException>(() => client.GetResponseAsync("hi", MaiCallContext.Attach(null, context), Ct));
@@ -117,7 +116,7 @@ public class ResilientChatClientRetryTests
     {
         var time = new TestClock();
         var inner = TestChatClient.Answering(_ => throw Failures.Throttled(("retry-after-ms", "20000")));
-        using var client = new ResilientChatClient(inner, Options(time, o => o.TotalTimeout = TimeSpan.FromSeconds(10)));
+        using var client = new ResilientChatClient(inner, Options(time, o => o.TotalTimeout = TimeSpan.FromSeconds(10)), timeProvider: time);
 
         var e = await Assert.ThrowsAsync<RetryAfterTooLongException>(() => client.GetResponseAsync("hi", null, Ct));
 
@@ -142,7 +141,7 @@ public class ResilientChatClientRetryTests
         var time = new TestClock();
         var failure = Failures.Status(status, code, ("retry-after-ms", "10"));
         var inner = TestChatClient.Answering(_ => throw failure);
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
 
         var e = await Assert.ThrowsAsync<RequestFailedException>(() => client.GetResponseAsync("hi", null, Ct));
 
@@ -165,7 +164,7 @@ public class ResilientChatClientRetryTests
             cts.Cancel();
             return Task.FromCanceled<ChatResponse>(token);
         };
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync("hi", null, cts.Token));
 
@@ -197,7 +196,7 @@ public class ResilientChatClientRetryTests
         {
             o.BaseDelay = TimeSpan.FromSeconds(1);
             o.MaxDelay = TimeSpan.FromSeconds(3);
-        }));
+        }), timeProvider: time);
 
         var call = client.GetResponseAsync("hi", Observe.With(out var context), Ct);
         var waits = await time.DriveAsync(call);
@@ -216,7 +215,7 @@ public class ResilientChatClientRetryTests
     {
         var time = new TestClock();
         var inner = TestChatClient.Answering(_ => throw Failures.Status(503));
-        using var client = new ResilientChatClient(inner, Options(time, o => o.MaxRetries = 2));
+        using var client = new ResilientChatClient(inner, Options(time, o => o.MaxRetries = 2), timeProvider: time);
 
         var call = client.GetResponseAsync("hi", null, Ct);
         await time.DriveAsync(call);
@@ -246,7 +245,7 @@ public class ResilientChatClientRetryTests
         {
             o.AttemptTimeout = TimeSpan.FromSeconds(5);
             o.BaseDelay = TimeSpan.Zero;
-        }));
+        }), timeProvider: time);
 
         var call = client.GetResponseAsync("hi", Observe.With(out var context), Ct);
         Assert.Equal(TimeSpan.FromSeconds(5), await time.NextTimerAsync());
@@ -272,7 +271,7 @@ public class ResilientChatClientRetryTests
             o.TotalTimeout = TimeSpan.FromSeconds(2);
             o.BaseDelay = TimeSpan.FromMinutes(10);
             o.MaxDelay = TimeSpan.FromMinutes(10);
-        }));
+        }), timeProvider: time);
 
         var call = client.GetResponseAsync("hi", null, Ct);
         await time.DriveAsync(call);
@@ -294,7 +293,7 @@ public class ResilientChatClientRetryTests
             await Task.Delay(Timeout.InfiniteTimeSpan, token);
             return TestChatClient.Ok();
         };
-        using var client = new ResilientChatClient(inner, Options(time, o => o.TotalTimeout = TimeSpan.FromSeconds(3)));
+        using var client = new ResilientChatClient(inner, Options(time, o => o.TotalTimeout = TimeSpan.FromSeconds(3)), timeProvider: time);
 
         var call = client.GetResponseAsync("hi", null, Ct);
         Assert.Equal(TimeSpan.FromSeconds(3), await time.NextTimerAsync());
@@ -319,7 +318,7 @@ public class ResilientChatClientRetryTests
             seen = options;
             return Task.FromResult(TestChatClient.Ok());
         };
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
         var options = new ChatOptions { ModelId = "m" };
 
         await client.GetResponseAsync("hi", options, Ct);

@@ -16,7 +16,6 @@ public class ResilientChatClientStreamingTests
     {
         var options = new MaiResilienceOptions
         {
-            TimeProvider = time,
             TotalTimeout = Timeout.InfiniteTimeSpan,
             FirstUpdateTimeout = Timeout.InfiniteTimeSpan,
             IdleTimeout = Timeout.InfiniteTimeSpan,
@@ -73,7 +72,7 @@ public class ResilientChatClientStreamingTests
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => inner.Calls == 1
             ? Stream([], Failures.Status(503), cancellationToken: token)
             : Stream(Words("Hello", " world"), cancellationToken: token);
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
         var context = new MaiCallContext();
 
         var (text, count) = await ReadAllAsync(client.GetStreamingResponseAsync("hi", MaiCallContext.Attach(null, context), Ct));
@@ -101,7 +100,7 @@ public class ResilientChatClientStreamingTests
         ];
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => Stream(updates, cut, cancellationToken: token);
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
         var seen = string.Empty;
         var seenCount = 0;
 
@@ -136,7 +135,7 @@ public class ResilientChatClientStreamingTests
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => inner.Calls == 1
             ? Stream([], stallAfter: t => Task.Delay(Timeout.InfiniteTimeSpan, t), cancellationToken: token)
             : Stream(Words("late", " but fine"), cancellationToken: token);
-        using var client = new ResilientChatClient(inner, Options(time, o => o.FirstUpdateTimeout = TimeSpan.FromSeconds(20)));
+        using var client = new ResilientChatClient(inner, Options(time, o => o.FirstUpdateTimeout = TimeSpan.FromSeconds(20)), timeProvider: time);
         var context = new MaiCallContext();
 
         var read = ReadAllAsync(client.GetStreamingResponseAsync("hi", MaiCallContext.Attach(null, context), Ct));
@@ -156,7 +155,7 @@ public class ResilientChatClientStreamingTests
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) =>
             Stream(Words("partial", " answer"), stallAfter: t => Task.Delay(Timeout.InfiniteTimeSpan, t), yieldBetween: false, cancellationToken: token);
-        using var client = new ResilientChatClient(inner, Options(time, o => o.IdleTimeout = TimeSpan.FromSeconds(15)));
+        using var client = new ResilientChatClient(inner, Options(time, o => o.IdleTimeout = TimeSpan.FromSeconds(15)), timeProvider: time);
 
         // The two updates complete synchronously, so the only timer is the idle wait for the stalled third one.
         var read = ReadAllAsync(client.GetStreamingResponseAsync("hi", null, Ct));
@@ -180,7 +179,7 @@ public class ResilientChatClientStreamingTests
         var time = new TestClock();
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => Stream([], Failures.Status(400, "content_filter"), cancellationToken: token);
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
 
         var e = await Assert.ThrowsAsync<RequestFailedException>(() => ReadAllAsync(client.GetStreamingResponseAsync("hi", null, Ct)));
 
@@ -194,7 +193,7 @@ public class ResilientChatClientStreamingTests
         var time = new TestClock();
         var inner = new TestChatClient();
         inner.GetStreamingResponseAsyncCallback = (_, _, token) => Stream(Words("a", "b", "c"), cancellationToken: token);
-        using var client = new ResilientChatClient(inner, Options(time));
+        using var client = new ResilientChatClient(inner, Options(time), timeProvider: time);
         var context = new MaiCallContext();
 
         await foreach (var update in client.GetStreamingResponseAsync("hi", MaiCallContext.Attach(null, context), Ct))

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Mai.Client.Resilience;
 using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Mai.Client.Tests.Resilience;
@@ -43,7 +44,7 @@ public class ResilientChatClientTelemetryTests
 
         var time = new TestClock();
         var inner = TestChatClient.Answering(i => i < 2 ? throw Failures.Throttled(("retry-after-ms", "10")) : TestChatClient.Ok());
-        using var client = new ResilientChatClient([new(deployment, inner)], new MaiResilienceOptions { TimeProvider = time, TotalTimeout = Timeout.InfiniteTimeSpan });
+        using var client = new ResilientChatClient([new(deployment, inner)], new MaiResilienceOptions { TotalTimeout = Timeout.InfiniteTimeSpan }, timeProvider: time);
         var call = client.GetResponseAsync("hi", null, Ct);
         await time.DriveAsync(call);
         await call;
@@ -66,7 +67,7 @@ public class ResilientChatClientTelemetryTests
         var logs = new CapturingLoggerFactory();
         var time = new TestClock();
         var inner = TestChatClient.Answering(i => i == 0 ? throw Failures.Status(503, "busy", ("retry-after-ms", "5")) : TestChatClient.Ok("answer text"));
-        using var client = new ResilientChatClient([new("east", inner)], new MaiResilienceOptions { TimeProvider = time, LoggerFactory = logs, TotalTimeout = Timeout.InfiniteTimeSpan });
+        using var client = new ResilientChatClient([new("east", inner)], new MaiResilienceOptions { TotalTimeout = Timeout.InfiniteTimeSpan }, logs, time);
         var options = new ChatOptions { AdditionalProperties = new() { ["api-key"] = Key } };
 
         var call = client.GetResponseAsync([new ChatMessage(ChatRole.User, Prompt)], options, Ct);
@@ -85,7 +86,7 @@ public class ResilientChatClientTelemetryTests
         // A default host logs at Information: a healthy call must not add lines there (Polly's per-attempt lines included).
         var logs = new CapturingLoggerFactory();
         var inner = TestChatClient.Answering(_ => TestChatClient.Ok("fine"));
-        using var client = new ResilientChatClient([new("east", inner)], new MaiResilienceOptions { TimeProvider = new TestClock(), LoggerFactory = logs });
+        using var client = new ResilientChatClient([new("east", inner)], new MaiResilienceOptions(), logs, new TestClock());
 
         await client.GetResponseAsync("hi", null, Ct);
         await client.GetResponseAsync("hi", null, Ct);
@@ -99,12 +100,8 @@ public class ResilientChatClientTelemetryTests
         var time = new TestClock();
         var inner = TestChatClient.Answering(i => i == 0 ? throw Failures.Status(502) : TestChatClient.Ok("built"));
         using var client = new ChatClientBuilder(inner)
-            .UseMaiResilience(o =>
-            {
-                o.TimeProvider = time;
-                o.BaseDelay = TimeSpan.Zero;
-            })
-            .Build();
+            .UseMaiResilience(o => o.BaseDelay = TimeSpan.Zero)
+            .Build(Services(time));
 
         var response = await client.GetResponseAsync("hi", null, Ct);
 
@@ -120,12 +117,15 @@ public class ResilientChatClientTelemetryTests
         var primary = TestChatClient.Answering(_ => throw Failures.Throttled(("Retry-After", "3600")));
         var secondary = TestChatClient.Answering(_ => TestChatClient.Ok("fallback"));
         using var client = new ChatClientBuilder(primary)
-            .UseMaiResilienceWithFailover("primary", [new ResilientDeployment("fallback", secondary)], o => o.TimeProvider = time)
-            .Build();
+            .UseMaiResilienceWithFailover("primary", [new ResilientDeployment("fallback", secondary)])
+            .Build(Services(time));
 
         var response = await client.GetResponseAsync("hi", Observe.With(out var context), Ct);
 
         Assert.Equal("fallback", response.Text);
         Assert.Equal(["primary", "fallback"], context.Attempts.Select(a => a.Deployment));
     }
+
+    /// <summary>The services a builder resolves the layer's clock from (as <c>UseMaiResilience</c> does in an app).</summary>
+    private static ServiceProvider Services(TimeProvider time) => new ServiceCollection().AddSingleton(time).BuildServiceProvider();
 }
