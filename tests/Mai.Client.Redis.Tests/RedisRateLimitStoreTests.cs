@@ -160,6 +160,7 @@ public sealed class RedisRateLimitStoreTests(RedisServerFixture redis)
         var back = WhenConnection(connection, up: true);
         await server.StartAsync();
         await back;
+        await WhenCommandsAnswered(connection);
         _time.Advance(TimeSpan.FromSeconds(5));
         var afterOutage = await store.TryAcquireAsync(_quota, 100, Ct); // a fresh Redis: the shared count was lost with it
 
@@ -195,6 +196,29 @@ public sealed class RedisRateLimitStoreTests(RedisServerFixture redis)
         }
 
         return done.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until a command on the connection is answered: <see cref="IConnectionMultiplexer.ConnectionRestored"/> fires for the
+    /// first of its connections back (the subscription one may come before the one commands use). Polls the real server, which
+    /// has no clock to fake, for at most 30 s.
+    /// </summary>
+    private static async Task WhenCommandsAnswered(IConnectionMultiplexer connection)
+    {
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        guard.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                await connection.GetDatabase().PingAsync().WaitAsync(guard.Token);
+                return;
+            }
+            catch (RedisException)
+            {
+                await Task.Delay(20, guard.Token);
+            }
+        }
     }
 
     private async Task<Instance> Instance()
