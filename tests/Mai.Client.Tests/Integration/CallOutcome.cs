@@ -1,3 +1,4 @@
+using Mai.Client.Errors;
 using Mai.Client.Resilience;
 using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
@@ -34,6 +35,32 @@ internal sealed record CallOutcome(MaiResult? Result, Exception? Error, List<Tim
         {
             return new CallOutcome(null, ex, waits, seen);
         }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="count"/> calls at once, every other one streamed, and drives the clock until all end; each outcome
+    /// is the call's reported output tokens, or -1 when a budget refused it.
+    /// </summary>
+    public static async Task<long[]> RunConcurrentlyAsync(MaiClient client, TestClock clock, ChatOptions options, int count, CancellationToken token)
+    {
+        var calls = Enumerable.Range(0, count).Select(async i =>
+        {
+            await Task.Yield();
+            try
+            {
+                var result = i % 2 == 0
+                    ? await client.AskAsync("Why is the sky blue?", options, token)
+                    : (await client.CollectAsync("Why is the sky blue?", options, cancellationToken: token))[^1].Result!;
+                return result.Usage!.OutputTokenCount;
+            }
+            catch (BudgetExceededException)
+            {
+                return -1L;
+            }
+        }).ToList();
+        var all = Task.WhenAll(calls);
+        await clock.DriveAsync(all);
+        return await all;
     }
 
     private static async Task<MaiResult> StreamAsync(MaiClient client, string prompt, ChatOptions? options, List<MaiUpdate> seen, Action<int>? onUpdate, CancellationToken cancellationToken)

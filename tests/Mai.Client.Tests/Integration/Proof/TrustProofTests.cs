@@ -88,24 +88,7 @@ public sealed class TrustProofTests(ITestOutputHelper output)
         var callOptions = new ChatOptions { Tools = [tool] };
         var guard = EmulatorKit.Guard(90);
 
-        var calls = Enumerable.Range(0, 100).Select(async i =>
-        {
-            await Task.Yield();
-            try
-            {
-                var result = i % 2 == 0
-                    ? await client.AskAsync("Why is the sky blue?", callOptions, guard)
-                    : (await client.CollectAsync("Why is the sky blue?", callOptions, cancellationToken: guard))[^1].Result!;
-                return result.Usage!.OutputTokenCount;
-            }
-            catch (BudgetExceededException)
-            {
-                return -1L;
-            }
-        }).ToList();
-        var all = Task.WhenAll(calls);
-        await clock.DriveAsync(all);
-        var outcomes = await all;
+        var outcomes = await CallOutcome.RunConcurrentlyAsync(client, clock, callOptions, 100, guard);
 
         var answered = outcomes.Count(t => t >= 0);
         var records = ledger.GetRecords();
