@@ -3,6 +3,7 @@ using Azure;
 using Mai.Client.Accounting;
 using Mai.Client.Errors;
 using Microsoft.Extensions.AI;
+using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
 namespace Mai.Client.Redis.Fleet;
@@ -10,7 +11,8 @@ namespace Mai.Client.Redis.Fleet;
 /// <summary>What one application instance saw when it fired its calls at a deployment with a tokens-per-minute quota.</summary>
 /// <param name="Answered">Calls that ended with an answer.</param>
 /// <param name="Throttled">Calls the service answered 429 (sent, then refused by the service).</param>
-/// <param name="Refused">Calls the client-side quota refused before sending (never admitted).</param>
+/// <param name="Refused">Calls the client refused before sending (never admitted): the client-side quota was spent, or the
+/// deployment's circuit breaker had opened after a run of 429s (the documented fail-fast, <c>BrokenCircuitException</c>).</param>
 /// <param name="Other">Calls that ended any other way (a test failure: each is listed in <paramref name="Failures"/>).</param>
 /// <param name="UsageRecords">The usage records in the instance's ledger: one per attempt that reached the service.</param>
 /// <param name="FellBack">Whether the Redis store fell back to its local limiter at any point.</param>
@@ -78,6 +80,12 @@ public static class FleetMember
             }
             catch (BudgetExceededException)
             {
+                return "refused";
+            }
+            catch (BrokenCircuitException)
+            {
+                // With local limiters an instance that drew mostly 429s opens its breaker (429 counts as a failure, as in
+                // Microsoft.Extensions.Http.Resilience); the rest of its calls are refused before sending.
                 return "refused";
             }
             catch (Exception ex)
