@@ -70,8 +70,8 @@ public sealed partial class MaiClientOptions
     /// <value>The default is <see langword="true"/>.</value>
     public bool EnableResilience { get; set; } = true;
 
-    /// <summary>Gets the resilience settings: retries, waits, timeouts, circuit breakers. Their <c>TimeProvider</c> and
-    /// <c>LoggerFactory</c> are replaced by this instance's <see cref="TimeProvider"/> and <see cref="LoggerFactory"/>.</summary>
+    /// <summary>Gets the resilience settings: retries, waits, timeouts, circuit breakers. The layer runs on this instance's
+    /// <see cref="TimeProvider"/> and logs through its <see cref="LoggerFactory"/>.</summary>
     public MaiResilienceOptions Resilience { get; private set; } = new();
 
     /// <summary>Gets or sets whether each attempt is metered: usage (reported or estimated), cost, ledger records, GenAI metrics.</summary>
@@ -107,7 +107,7 @@ public sealed partial class MaiClientOptions
     /// <value>The default is <see langword="null"/>: a shared meter named <c>Mai.Client</c>.</value>
     public IMeterFactory? MeterFactory { get; set; }
 
-    /// <summary>Gets or sets the clock used for durations, waits and time-to-first-token.</summary>
+    /// <summary>Gets or sets the clock used for durations, waits, deadlines, time-to-first-token and a stream's network timeout.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -57,8 +57,8 @@ internal static class MaiPipeline
                 HttpClient = options.HttpClient,
             };
             return deployment.ApiKey is { } anthropicKey
-                ? new AnthropicMessagesChatClient(deployment.Endpoint!, new AzureKeyCredential(anthropicKey), messagesOptions)
-                : new AnthropicMessagesChatClient(deployment.Endpoint!, deployment.Credential ?? new DefaultAzureCredential(), messagesOptions);
+                ? new AnthropicMessagesChatClient(deployment.Endpoint!, new AzureKeyCredential(anthropicKey), messagesOptions, options.TimeProvider)
+                : new AnthropicMessagesChatClient(deployment.Endpoint!, deployment.Credential ?? new DefaultAzureCredential(), messagesOptions, options.TimeProvider);
         }
 
         if (transport == MaiTransport.OpenAIV1)
@@ -71,8 +71,8 @@ internal static class MaiPipeline
                 ApiVersion = options.ApiVersion,
             };
             return deployment.ApiKey is { } apiKey
-                ? new OpenAIV1ChatClient(deployment.Endpoint!, new ApiKeyCredential(apiKey), openAIOptions)
-                : new OpenAIV1ChatClient(deployment.Endpoint!, deployment.Credential ?? new DefaultAzureCredential(), openAIOptions);
+                ? new OpenAIV1ChatClient(deployment.Endpoint!, new ApiKeyCredential(apiKey), openAIOptions, options.TimeProvider)
+                : new OpenAIV1ChatClient(deployment.Endpoint!, deployment.Credential ?? new DefaultAzureCredential(), openAIOptions, options.TimeProvider);
         }
 
         var transportOptions = new AzureInferenceChatClientOptions
@@ -88,8 +88,8 @@ internal static class MaiPipeline
 
         var endpoint = deployment.Endpoint!;
         return deployment.ApiKey is { } key
-            ? new AzureInferenceChatClient(endpoint, new AzureKeyCredential(key), transportOptions)
-            : new AzureInferenceChatClient(endpoint, deployment.Credential ?? new DefaultAzureCredential(), transportOptions);
+            ? new AzureInferenceChatClient(endpoint, new AzureKeyCredential(key), transportOptions, options.TimeProvider)
+            : new AzureInferenceChatClient(endpoint, deployment.Credential ?? new DefaultAzureCredential(), transportOptions, options.TimeProvider);
     }
 
     /// <summary>The deployment's own transport; else the Messages API for a <c>…/anthropic</c> endpoint (the Foundry shape); else the client's.</summary>

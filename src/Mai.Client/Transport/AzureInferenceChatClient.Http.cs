@@ -8,12 +8,13 @@ namespace Mai.Client.Transport;
 /// <summary>SDK pipeline setup: everything else is the shared <see cref="ChatTransportCore"/>'s.</summary>
 public sealed partial class AzureInferenceChatClient
 {
-    private static ChatTransportCore CreateCore(ChatCompletionsClient client, Uri endpoint, AzureInferenceChatClientOptions options, SecretScrubber secrets) =>
+    private static ChatTransportCore CreateCore(ChatCompletionsClient client, Uri endpoint, AzureInferenceChatClientOptions options, SecretScrubber secrets, TimeProvider? timeProvider) =>
         new(ChatCompletionsWireFormat.Instance,
             new AzureCoreChatSender(client.Pipeline, options.NetworkTimeout),
             endpoint,
             new ChatTransportSettings(nameof(AzureInferenceChatClientOptions), options.ApiVersion, options.NetworkTimeout, options.DefaultModelId, options.IncludeStreamUsage),
-            secrets);
+            secrets,
+            timeProvider ?? TimeProvider.System);
 
     private static AzureAIInferenceClientOptions CreateSdkOptions(AzureInferenceChatClientOptions options)
     {

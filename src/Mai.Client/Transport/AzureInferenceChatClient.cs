@@ -46,16 +46,17 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     /// <param name="endpoint">The endpoint, e.g. <c>https://res.services.ai.azure.com/models</c>; a trailing <c>/</c> is removed.</param>
     /// <param name="credential">The API key.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
+    /// <param name="timeProvider">The clock of streams' network timeout (until the headers and between chunks); <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (http only to loopback: a key never goes over plain http to another host), or an option is invalid (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="AzureInferenceChatClientOptions.NetworkTimeout"/> is not positive.</exception>
-    public AzureInferenceChatClient(Uri endpoint, AzureKeyCredential credential, AzureInferenceChatClientOptions? options)
+    public AzureInferenceChatClient(Uri endpoint, AzureKeyCredential credential, AzureInferenceChatClientOptions? options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
         Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.ExceptLoopback);
         _options = (options ?? new AzureInferenceChatClientOptions()).CloneAndValidate();
         _client = new ChatCompletionsClient(Endpoint, credential, CreateSdkOptions(_options));
-        _core = CreateCore(_client, Endpoint, _options, new SecretScrubber(() => [credential.Key]));
+        _core = CreateCore(_client, Endpoint, _options, new SecretScrubber(() => [credential.Key]), timeProvider);
         _metadata = new ChatClientMetadata(AzureInferenceConstants.ProviderName, Endpoint, _options.DefaultModelId);
     }
 
@@ -73,10 +74,11 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     /// <param name="endpoint">The endpoint; a trailing <c>/</c> is removed. Its host chooses the token scope (see <see cref="AzureInferenceChatClientOptions.TokenScope"/>).</param>
     /// <param name="credential">The token credential, e.g. <c>DefaultAzureCredential</c>.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
+    /// <param name="timeProvider">The clock of streams' network timeout (until the headers and between chunks); <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (tokens never go over plain http), or an option is invalid (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="AzureInferenceChatClientOptions.NetworkTimeout"/> is not positive.</exception>
-    public AzureInferenceChatClient(Uri endpoint, TokenCredential credential, AzureInferenceChatClientOptions? options)
+    public AzureInferenceChatClient(Uri endpoint, TokenCredential credential, AzureInferenceChatClientOptions? options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
         Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.Always);
@@ -95,7 +97,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
             _client = new ChatCompletionsClient(Endpoint, PlaceholderTokenCredential.Instance, sdkOptions);
         }
 
-        _core = CreateCore(_client, Endpoint, _options, SecretScrubber.None);
+        _core = CreateCore(_client, Endpoint, _options, SecretScrubber.None, timeProvider);
         _metadata = new ChatClientMetadata(AzureInferenceConstants.ProviderName, Endpoint, _options.DefaultModelId);
     }
 
@@ -113,12 +115,13 @@ public sealed partial class AzureInferenceChatClient : IChatClient
     /// <param name="client">The SDK client whose <see cref="ChatCompletionsClient.Pipeline"/> carries the requests.</param>
     /// <param name="endpoint">The endpoint <paramref name="client"/> was built with (the SDK does not expose it); a trailing <c>/</c> is removed.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
+    /// <param name="timeProvider">The clock of streams' network timeout (until the headers and between chunks); <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="endpoint"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute http(s) URI, an option is invalid, or
     /// <see cref="AzureInferenceChatClientOptions.TokenScope"/>, <see cref="AzureInferenceChatClientOptions.ApplicationId"/> or
     /// <see cref="AzureInferenceChatClientOptions.HttpClient"/> is set (they configure a pipeline, and this one is already built).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="AzureInferenceChatClientOptions.NetworkTimeout"/> is not positive.</exception>
-    public AzureInferenceChatClient(ChatCompletionsClient client, Uri endpoint, AzureInferenceChatClientOptions? options)
+    public AzureInferenceChatClient(ChatCompletionsClient client, Uri endpoint, AzureInferenceChatClientOptions? options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.None);
@@ -127,7 +130,7 @@ public sealed partial class AzureInferenceChatClient : IChatClient
         RejectPipelineOption(_options.ApplicationId, nameof(AzureInferenceChatClientOptions.ApplicationId));
         RejectPipelineOption(_options.HttpClient, nameof(AzureInferenceChatClientOptions.HttpClient));
         _client = client;
-        _core = CreateCore(client, Endpoint, _options, SecretScrubber.None);
+        _core = CreateCore(client, Endpoint, _options, SecretScrubber.None, timeProvider);
         _metadata = new ChatClientMetadata(AzureInferenceConstants.ProviderName, Endpoint, _options.DefaultModelId);
     }
 

@@ -134,7 +134,8 @@ internal sealed class TestClock : FakeTimeProvider
     /// <summary>
     /// Wraps a fake clock's <see cref="ITimer"/> so that re-arming it (<see cref="ITimer.Change"/>, which
     /// <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> uses on a source built with a <see cref="TimeProvider"/>) is
-    /// reported like a created timer: a finite, positive due time goes to <c>report</c>, then the call is forwarded.
+    /// reported like a created timer: the call is forwarded, then a finite, positive due time goes to <c>report</c> (so a test
+    /// that advances the clock on the report always finds the timer armed).
     /// </summary>
     internal sealed class ReportingTimer(ITimer inner, Action<TimeSpan> report) : ITimer
     {
@@ -149,8 +150,9 @@ internal sealed class TestClock : FakeTimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            var changed = inner.Change(dueTime, period);
             ReportIfWait(dueTime, report);
-            return inner.Change(dueTime, period);
+            return changed;
         }
 
         public void Dispose() => inner.Dispose();

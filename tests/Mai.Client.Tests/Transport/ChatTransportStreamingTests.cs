@@ -1,4 +1,5 @@
 using Mai.Client.Errors;
+using Mai.Client.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using static Mai.Client.Tests.Transport.TransportTestKit;
 
@@ -125,21 +126,47 @@ public abstract class ChatTransportStreamingTests(TransportUnderTest transport)
     public async Task GetStreamingResponseAsync_ServerSilentLongerThanNetworkTimeoutBetweenChunks_ThrowsTimeoutNamingTheOption()
     {
         await using var server = new LoopbackServer(ScriptedReply.Sse([Chunk("""{"content":"first"}""")], done: false, stall: true));
-        // The SDK's per-read network timeout runs on the real clock (it cannot take a fake one), so it must be long enough for the
-        // first chunk to arrive on a loaded machine: the test asserts what arrived and the error, never how long anything took.
-        using var client = NewClient(server, new TransportSettings { NetworkTimeout = TimeSpan.FromSeconds(2) });
+        var clock = new TestClock();
+        using var client = NewClient(server, new TransportSettings { NetworkTimeout = TimeSpan.FromSeconds(30), TimeProvider = clock });
         var seen = new List<string>();
-
-        var ex = await Assert.ThrowsAsync<TimeoutException>(async () =>
-        {
-            await foreach (var update in client.GetStreamingResponseAsync(Hello(), cancellationToken: Guard()))
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = Task.Run(
+            async () =>
             {
-                seen.Add(update.Text);
-            }
-        });
+                await foreach (var update in client.GetStreamingResponseAsync(Hello(), cancellationToken: Guard()))
+                {
+                    seen.Add(update.Text);
+                    first.TrySetResult();
+                }
+            },
+            TestContext.Current.CancellationToken);
+
+        await first.Task.WaitAsync(Guard());
+        Assert.False(reading.IsCompleted); // a silent server ends the stream only by the client's clock, never by the real one
+
+        // Everything the server sent has arrived: only reads of a silent server are armed from here on.
+        await clock.DriveAsync(reading);
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => reading);
 
         Assert.Equal(["first"], seen);
         Assert.Contains("NetworkTimeout", ex.Message);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_NoHeadersWithinNetworkTimeout_ThrowsTimeoutByTheClientsClock()
+    {
+        await using var server = new LoopbackServer(new ScriptedReply { StallBeforeHeaders = true });
+        var clock = new TestClock();
+        using var client = NewClient(server, new TransportSettings { NetworkTimeout = TimeSpan.FromSeconds(30), TimeProvider = clock });
+
+        var reading = CollectAsync(client.GetStreamingResponseAsync(Hello(), cancellationToken: Guard()));
+        Assert.Equal(TimeSpan.FromSeconds(30), await clock.NextTimerAsync()); // armed for the send
+        await server.Stalling.Task.WaitAsync(Guard()); // the request arrived
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => reading);
+
+        Assert.Contains("NetworkTimeout", ex.Message);
+        Assert.Single(server.Requests);
     }
 
     [Fact]

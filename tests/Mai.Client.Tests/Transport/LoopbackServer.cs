@@ -96,7 +96,7 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes when a reply has written all its parts and is stalling.</summary>
+    /// <summary>Completes when a reply is stalling: before its headers, or after writing all its parts.</summary>
     public TaskCompletionSource Stalling { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private async Task AcceptAsync()
@@ -158,6 +158,7 @@ public sealed class LoopbackServer : IAsyncDisposable
 
                 if (reply.StallBeforeHeaders)
                 {
+                    Stalling.TrySetResult();
                     await Task.Delay(Timeout.Infinite, _stop.Token);
                 }
 

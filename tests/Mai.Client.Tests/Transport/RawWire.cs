@@ -37,7 +37,7 @@ public sealed class RawWire
             DefaultModelId = "claude-opus-4-6",
             NetworkTimeout = s?.NetworkTimeout ?? new AnthropicMessagesChatClientOptions().NetworkTimeout,
             HttpClient = s?.HttpClient,
-        }),
+        }, s?.TimeProvider),
         """{"model":"claude-opus-4-6","id":"msg_01A","type":"message","role":"assistant","content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":25,"output_tokens":2}}""",
         [
             MessageStart,

@@ -14,6 +14,9 @@ public sealed record TransportSettings
     public bool IncludeStreamUsage { get; init; } = true;
 
     public HttpClient? HttpClient { get; init; }
+
+    /// <summary>Gets the clock of a stream's network timeout; <see langword="null"/> for the system clock.</summary>
+    public TimeProvider? TimeProvider { get; init; }
 }
 
 /// <summary>
@@ -31,7 +34,7 @@ public sealed class TransportUnderTest(string name, string basePath, string chat
             NetworkTimeout = s.NetworkTimeout ?? new AzureInferenceChatClientOptions().NetworkTimeout,
             IncludeStreamUsage = s.IncludeStreamUsage,
             HttpClient = s.HttpClient,
-        }));
+        }, s.TimeProvider));
 
     public static readonly TransportUnderTest OpenAIV1 = new(
         "openai-v1", "/openai/v1", "/openai/v1/chat/completions", null,
@@ -41,7 +44,7 @@ public sealed class TransportUnderTest(string name, string basePath, string chat
             NetworkTimeout = s.NetworkTimeout ?? new OpenAIV1ChatClientOptions().NetworkTimeout,
             IncludeStreamUsage = s.IncludeStreamUsage,
             HttpClient = s.HttpClient,
-        }));
+        }, s.TimeProvider));
 
     /// <summary>Gets the name shown in messages.</summary>
     public string Name { get; } = name;

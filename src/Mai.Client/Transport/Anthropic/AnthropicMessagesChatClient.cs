@@ -39,16 +39,17 @@ public sealed class AnthropicMessagesChatClient : IChatClient
     /// <param name="endpoint">The endpoint, e.g. <c>https://res.services.ai.azure.com/anthropic</c>; a trailing <c>/v1/messages</c> or <c>/</c> is removed.</param>
     /// <param name="credential">The key.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
+    /// <param name="timeProvider">The clock of streams' network timeout (until the headers and between chunks); <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The endpoint is not absolute https (http only to loopback), or an option is invalid (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="AnthropicMessagesChatClientOptions.NetworkTimeout"/> is not positive.</exception>
-    public AnthropicMessagesChatClient(Uri endpoint, AzureKeyCredential credential, AnthropicMessagesChatClientOptions? options)
+    public AnthropicMessagesChatClient(Uri endpoint, AzureKeyCredential credential, AnthropicMessagesChatClientOptions? options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
         var validated = (options ?? new AnthropicMessagesChatClientOptions()).CloneAndValidate();
         Endpoint = Normalize(endpoint, TlsRule.ExceptLoopback);
         var pipeline = BuildPipeline(validated, new KeyHeaderPolicy(credential, validated.ApiKeyHeaderName));
-        _core = CreateCore(pipeline, validated, new SecretScrubber(() => [credential.Key]));
+        _core = CreateCore(pipeline, validated, new SecretScrubber(() => [credential.Key]), timeProvider);
         _metadata = new ChatClientMetadata(AnthropicConstants.ProviderName, Endpoint, validated.DefaultModelId);
     }
 
@@ -66,17 +67,18 @@ public sealed class AnthropicMessagesChatClient : IChatClient
     /// <param name="endpoint">The endpoint; https only (tokens never go over plain http).</param>
     /// <param name="credential">The token credential.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
+    /// <param name="timeProvider">The clock of streams' network timeout (until the headers and between chunks); <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The endpoint is not absolute https, or an option is invalid (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="AnthropicMessagesChatClientOptions.NetworkTimeout"/> is not positive.</exception>
-    public AnthropicMessagesChatClient(Uri endpoint, TokenCredential credential, AnthropicMessagesChatClientOptions? options)
+    public AnthropicMessagesChatClient(Uri endpoint, TokenCredential credential, AnthropicMessagesChatClientOptions? options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
         var validated = (options ?? new AnthropicMessagesChatClientOptions()).CloneAndValidate();
         Endpoint = Normalize(endpoint, TlsRule.Always);
         TokenScope = validated.TokenScope ?? AnthropicConstants.FoundryScope;
         var pipeline = BuildPipeline(validated, new BearerTokenAuthenticationPolicy(credential, TokenScope));
-        _core = CreateCore(pipeline, validated, SecretScrubber.None);
+        _core = CreateCore(pipeline, validated, SecretScrubber.None, timeProvider);
         _metadata = new ChatClientMetadata(AnthropicConstants.ProviderName, Endpoint, validated.DefaultModelId);
     }
 
@@ -168,12 +170,13 @@ public sealed class AnthropicMessagesChatClient : IChatClient
         return HttpPipelineBuilder.Build(clientOptions, [], [auth], new ResponseClassifier());
     }
 
-    private ChatTransportCore CreateCore(HttpPipeline pipeline, AnthropicMessagesChatClientOptions options, SecretScrubber secrets) =>
+    private ChatTransportCore CreateCore(HttpPipeline pipeline, AnthropicMessagesChatClientOptions options, SecretScrubber secrets, TimeProvider? timeProvider) =>
         new(new AnthropicMessagesWireFormat(options.DefaultReasoningEffort),
             new AzureCoreChatSender(pipeline, options.NetworkTimeout),
             Endpoint,
             new ChatTransportSettings(nameof(AnthropicMessagesChatClientOptions), null, options.NetworkTimeout, options.DefaultModelId, IncludeStreamUsage: false),
-            secrets);
+            secrets,
+            timeProvider ?? TimeProvider.System);
 
     private sealed class PipelineOptions : ClientOptions
     {

@@ -14,7 +14,9 @@ internal sealed class AzureCoreChatSender(HttpPipeline pipeline, TimeSpan networ
         try
         {
             message.BufferResponse = !request.Stream;
-            message.NetworkTimeout = networkTimeout;
+            // A stream's network timeout is the core's (NetworkDeadline, on the client's clock): the pipeline's would also time
+            // every read of the body, on the real clock, and could end the body as if the service had closed it.
+            message.NetworkTimeout = request.Stream ? Timeout.InfiniteTimeSpan : networkTimeout;
             var http = message.Request;
             http.Method = RequestMethod.Post;
             http.Uri.Reset(request.Uri);

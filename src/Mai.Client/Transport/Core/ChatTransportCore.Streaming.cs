@@ -20,17 +20,18 @@ internal sealed partial class ChatTransportCore
         var body = Interlocked.Exchange(ref firstBody.Value, null)
             ?? _wire.WriteRequest(messages, options, _settings.DefaultModelId, stream: true, includeUsage, out hasExtraFields);
         using var request = new StreamRequest(body, hasExtraFields, includeUsage);
-        var exchange = await StartStreamAsync(messages, options, request, cancellationToken).ConfigureAwait(false);
+        using var deadline = new NetworkDeadline(_settings.NetworkTimeout, _time, cancellationToken);
+        var exchange = await StartStreamAsync(messages, options, request, deadline, cancellationToken).ConfigureAwait(false);
         if (NotAnEventStream(exchange.Response) is { } what)
         {
             using (exchange)
             {
-                var response = await exchange.BufferBodyAsync(MaxQuotedBodyBytes, cancellationToken).ConfigureAwait(false);
+                var response = await BufferBodyAsync(exchange, MaxQuotedBodyBytes, deadline).ConfigureAwait(false);
                 throw ServiceErrorReader.InvalidResponse(response, what, null, Secrets);
             }
         }
 
-        using var reader = new SseResponseReader(exchange, _wire.CreateStreamParser(exchange.Response, Secrets), Secrets, _timeoutFactory, cancellationToken);
+        using var reader = new SseResponseReader(exchange, _wire.CreateStreamParser(exchange.Response, Secrets), Secrets, _timeoutFactory, deadline, cancellationToken);
         if (reader.IsJsonBody)
         {
             // The server ignored "stream": answer the whole completion as updates rather than fail.
@@ -50,7 +51,8 @@ internal sealed partial class ChatTransportCore
     }
 
     /// <summary>Sends the streaming request; on a rejection of the stream-usage option remembers it and sends once more without.</summary>
-    private async Task<WireExchange> StartStreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, StreamRequest request, CancellationToken cancellationToken)
+    private async Task<WireExchange> StartStreamAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, StreamRequest request, NetworkDeadline deadline, CancellationToken cancellationToken)
     {
         if (request.IncludeUsage && _streamUsageRejected)
         {
@@ -59,7 +61,7 @@ internal sealed partial class ChatTransportCore
 
         while (true)
         {
-            var exchange = await SendAsync(request.Body.WrittenMemory, request.HasExtraFields, stream: true, cancellationToken).ConfigureAwait(false);
+            var exchange = await SendAsync(request.Body.WrittenMemory, request.HasExtraFields, deadline, cancellationToken).ConfigureAwait(false);
             try
             {
                 if (exchange.Response.Status is >= 200 and < 300)
@@ -67,7 +69,7 @@ internal sealed partial class ChatTransportCore
                     return exchange;
                 }
 
-                var response = await exchange.BufferBodyAsync(MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+                var response = await BufferBodyAsync(exchange, MaxErrorBodyBytes, deadline).ConfigureAwait(false);
                 var error = RedirectError(response) ?? _wire.ReadError(response, Secrets);
                 if (!request.IncludeUsage || !_wire.RejectsStreamUsageOption(error))
                 {

@@ -9,7 +9,8 @@ namespace Mai.Client.Transport;
 /// <summary>What a <see cref="ChatTransportCore"/> needs from its public client's options (already validated).</summary>
 /// <param name="OptionsName">The options type named in messages, e.g. <c>AzureInferenceChatClientOptions</c>.</param>
 /// <param name="ApiVersion">The <c>api-version</c> query value, or none.</param>
-/// <param name="NetworkTimeout">The per-read network timeout the pipeline applies.</param>
+/// <param name="NetworkTimeout">The network timeout: the pipeline's for a whole answer, the core's own (<see cref="NetworkDeadline"/>)
+/// until the headers and between reads of a stream.</param>
 /// <param name="DefaultModelId">The model sent when the call names none.</param>
 /// <param name="IncludeStreamUsage">Whether streams ask for usage (when the format has such an option).</param>
 internal sealed record ChatTransportSettings(string OptionsName, string? ApiVersion, TimeSpan NetworkTimeout, string? DefaultModelId, bool IncludeStreamUsage);
@@ -34,14 +35,16 @@ internal sealed partial class ChatTransportCore
     private readonly IChatWireFormat _wire;
     private readonly IChatSender _sender;
     private readonly ChatTransportSettings _settings;
+    private readonly TimeProvider _time;
     private readonly Func<Exception, TimeoutException> _timeoutFactory;
     private volatile bool _streamUsageRejected;
 
-    public ChatTransportCore(IChatWireFormat wire, IChatSender sender, Uri endpoint, ChatTransportSettings settings, SecretScrubber secrets)
+    public ChatTransportCore(IChatWireFormat wire, IChatSender sender, Uri endpoint, ChatTransportSettings settings, SecretScrubber secrets, TimeProvider timeProvider)
     {
         _wire = wire;
         _sender = sender;
         _settings = settings;
+        _time = timeProvider;
         Secrets = secrets;
         RequestUri = ChatEndpoints.BuildRequestUri(endpoint, wire.RequestPath, settings.ApiVersion);
         _timeoutFactory = NetworkTimeout;
@@ -61,7 +64,7 @@ internal sealed partial class ChatTransportCore
     {
         ArgumentNullException.ThrowIfNull(messages);
         using var body = _wire.WriteRequest(messages, options, _settings.DefaultModelId, stream: false, includeStreamUsage: false, out var hasExtraFields);
-        using var exchange = await SendAsync(body.WrittenMemory, hasExtraFields, stream: false, cancellationToken).ConfigureAwait(false); // disposed before the body it reads
+        using var exchange = await SendAsync(body.WrittenMemory, hasExtraFields, deadline: null, cancellationToken).ConfigureAwait(false); // disposed before the body it reads
         var response = exchange.Response;
         if (response.Status is < 200 or >= 300)
         {
@@ -80,12 +83,15 @@ internal sealed partial class ChatTransportCore
         return StreamAsync(messages, options, new StrongBox<PooledBufferWriter?>(body), hasExtraFields, includeUsage, cancellationToken);
     }
 
-    /// <summary>Sends once; a network timeout (not the caller's token) becomes a <see cref="TimeoutException"/>.</summary>
-    private async Task<WireExchange> SendAsync(ReadOnlyMemory<byte> body, bool hasExtraFields, bool stream, CancellationToken cancellationToken)
+    /// <summary>Sends once (a stream when <paramref name="deadline"/> is given, which then times the wait for the headers); a
+    /// network timeout (not the caller's token) becomes a <see cref="TimeoutException"/>.</summary>
+    private async Task<WireExchange> SendAsync(ReadOnlyMemory<byte> body, bool hasExtraFields, NetworkDeadline? deadline, CancellationToken cancellationToken)
     {
+        deadline?.Start();
         try
         {
-            return await _sender.SendAsync(new WireRequest(RequestUri, body, stream, hasExtraFields, _wire.RequestHeaders), cancellationToken).ConfigureAwait(false);
+            var request = new WireRequest(RequestUri, body, Stream: deadline is not null, hasExtraFields, _wire.RequestHeaders);
+            return await _sender.SendAsync(request, deadline?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -107,6 +113,10 @@ internal sealed partial class ChatTransportCore
         catch (WireSendException failed)
         {
             throw ServiceErrorReader.ConnectionFailure(failed.Response!, failed.InnerException!, Secrets);
+        }
+        finally
+        {
+            deadline?.Stop();
         }
     }
 
@@ -174,6 +184,25 @@ internal sealed partial class ChatTransportCore
 
         var mediaType = type.Split(';', 2)[0].Trim();
         return $"its content type '{mediaType}' is not text/event-stream (a stream was requested)";
+    }
+
+    /// <summary>Buffers a streamed exchange's (error) body, its read timed by <paramref name="deadline"/> (which then becomes a
+    /// <see cref="TimeoutException"/>).</summary>
+    private async Task<Response> BufferBodyAsync(WireExchange exchange, int maxBytes, NetworkDeadline deadline)
+    {
+        deadline.Start();
+        try
+        {
+            return await exchange.BufferBodyAsync(maxBytes, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (deadline.Expired)
+        {
+            throw NetworkTimeout(ex);
+        }
+        finally
+        {
+            deadline.Stop();
+        }
     }
 
     private TimeoutException NetworkTimeout(Exception inner) =>

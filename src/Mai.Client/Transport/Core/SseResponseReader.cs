@@ -12,8 +12,9 @@ namespace Mai.Client.Transport;
 /// </summary>
 /// <remarks>
 /// Each <c>data:</c> line is taken as one event. The SSE spec would join consecutive data lines, but no chat service splits a JSON
-/// chunk over lines, and per-line handling also survives servers that omit the blank separator line. The caller's token is passed
-/// to every read and additionally disposes the response, so a read stalled on a silent server ends at once.
+/// chunk over lines, and per-line handling also survives servers that omit the blank separator line. Every read is timed by the
+/// exchange's <see cref="NetworkDeadline"/>, whose token also follows the caller's; the caller's token additionally disposes the
+/// response, so a read stalled on a silent server ends at once.
 /// </remarks>
 internal sealed class SseResponseReader : IStreamBody, IDisposable
 {
@@ -21,6 +22,7 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
     private readonly Response _response;
     private readonly SecretScrubber _secrets;
     private readonly Func<Exception, TimeoutException> _timeout;
+    private readonly NetworkDeadline _deadline;
     private readonly CancellationToken _cancellationToken;
     private readonly CancellationTokenRegistration _registration;
     private readonly SseLineReader _lines;
@@ -30,8 +32,9 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
     private ExceptionDispatchInfo? _pendingError;
 
     /// <summary>Reads <paramref name="exchange"/>'s response with <paramref name="parser"/>; disposes the exchange at the end.</summary>
-    public SseResponseReader(WireExchange exchange, IStreamEventParser parser, SecretScrubber secrets, Func<Exception, TimeoutException> timeout, CancellationToken cancellationToken)
+    public SseResponseReader(WireExchange exchange, IStreamEventParser parser, SecretScrubber secrets, Func<Exception, TimeoutException> timeout, NetworkDeadline deadline, CancellationToken cancellationToken)
     {
+        _deadline = deadline;
         _owner = exchange;
         _response = exchange.Response;
         _parser = parser;
@@ -54,7 +57,11 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
             using var buffer = new MemoryStream();
             if (_response.ContentStream is { } stream)
             {
-                await stream.CopyToAsync(buffer, _cancellationToken).ConfigureAwait(false);
+                var chunk = new byte[16 * 1024];
+                while (await ReadTimedAsync(stream, chunk).ConfigureAwait(false) is > 0 and var read)
+                {
+                    buffer.Write(chunk, 0, read);
+                }
             }
 
             return buffer.ToArray();
@@ -96,12 +103,26 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
             bool more;
             try
             {
-                more = await _lines.FillAsync(_cancellationToken).ConfigureAwait(false);
+                _deadline.Start();
+                try
+                {
+                    more = await _lines.FillAsync(_deadline.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _deadline.Stop();
+                }
             }
             catch (Exception ex) when (Map(ex) is { } mapped)
             {
                 // The service may already have reported usage: it goes with the failure, so it is never lost (issue 12, item 3).
                 return Fail(mapped);
+            }
+
+            if (!more && _deadline.Expired)
+            {
+                // The deadline cancelled the read, and the body ended instead of the read failing: still the timeout.
+                return Fail(_timeout(new OperationCanceledException(_deadline.Token)));
             }
 
             if (!more)
@@ -209,6 +230,19 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
     }
 
     /// <summary>Caller cancellation stays an <see cref="OperationCanceledException"/>; the pipeline's read timeout becomes a <see cref="TimeoutException"/>.</summary>
+    private async Task<int> ReadTimedAsync(Stream stream, byte[] buffer)
+    {
+        _deadline.Start();
+        try
+        {
+            return await stream.ReadAsync(buffer, _deadline.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _deadline.Stop();
+        }
+    }
+
     private Exception? Map(Exception ex)
     {
         if (ex is SseLineTooLongException tooLong)
@@ -223,7 +257,7 @@ internal sealed class SseResponseReader : IStreamBody, IDisposable
             return SentMarker.Mark(ex as OperationCanceledException ?? new OperationCanceledException("The streaming call was cancelled.", ex, _cancellationToken));
         }
 
-        if (ex is OperationCanceledException)
+        if (ex is OperationCanceledException || _deadline.Expired)
         {
             return _timeout(ex);
         }

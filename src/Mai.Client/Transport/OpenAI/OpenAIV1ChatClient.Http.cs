@@ -51,12 +51,13 @@ public sealed partial class OpenAIV1ChatClient
     internal static string ProviderNameFor(Uri endpoint) =>
         IsAzureResourceHost(endpoint.Host) ? OpenAIV1Constants.AzureProviderName : OpenAIV1Constants.OpenAIProviderName;
 
-    private static ChatTransportCore CreateCore(ClientPipeline pipeline, Uri endpoint, OpenAIV1ChatClientOptions options, string? defaultModelId, SecretScrubber secrets, bool ownPipeline) =>
+    private static ChatTransportCore CreateCore(ClientPipeline pipeline, Uri endpoint, OpenAIV1ChatClientOptions options, string? defaultModelId, SecretScrubber secrets, bool ownPipeline, TimeProvider? timeProvider) =>
         new(ChatCompletionsWireFormat.Instance,
             new ClientModelChatSender(pipeline, options.NetworkTimeout, secrets, acceptPolicyInstalled: ownPipeline),
             endpoint,
             new ChatTransportSettings(nameof(OpenAIV1ChatClientOptions), options.ApiVersion, options.NetworkTimeout, defaultModelId, options.IncludeStreamUsage),
-            secrets);
+            secrets,
+            timeProvider ?? TimeProvider.System);
 
     private static OpenAIClientOptions CreateSdkOptions(Uri endpoint, OpenAIV1ChatClientOptions options)
     {

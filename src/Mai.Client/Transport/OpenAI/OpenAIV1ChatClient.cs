@@ -45,11 +45,12 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     /// resource URI, <c>/models</c> or <c>/openai/deployments/{name}</c> is mapped to <c>/openai/v1</c> (the deployment becomes the default model).</param>
     /// <param name="credential">The API key.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
+    /// <param name="timeProvider">The clock of streams' network timeout (until the headers and between chunks); <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (http only to loopback), or an option is
     /// invalid (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="OpenAIV1ChatClientOptions.NetworkTimeout"/> is not positive.</exception>
-    public OpenAIV1ChatClient(Uri endpoint, ApiKeyCredential credential, OpenAIV1ChatClientOptions? options = null)
+    public OpenAIV1ChatClient(Uri endpoint, ApiKeyCredential credential, OpenAIV1ChatClientOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
         Endpoint = ResolveEndpoint(endpoint, bearerToken: false, out var deployment);
@@ -58,7 +59,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         sdkOptions.AddPolicy(ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(credential, OpenAIV1Constants.ApiKeyHeader), PipelinePosition.PerTry);
         _client = new OpenAIClient(credential, sdkOptions);
         _pipeline = _client.Pipeline;
-        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, new SecretScrubber(() => [KeyOf(credential)]), ownPipeline: true);
+        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, new SecretScrubber(() => [KeyOf(credential)]), ownPipeline: true, timeProvider);
         _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _options.DefaultModelId ?? deployment);
     }
 
@@ -68,11 +69,12 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     /// <param name="credential">The token credential, e.g. <c>DefaultAzureCredential</c>. Its token is reused until its refresh time (or five
     /// minutes before it expires), then requested again by one caller while the others wait.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
+    /// <param name="timeProvider">The clock of streams' network timeout (until the headers and between chunks); <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> or <paramref name="credential"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute https URI (tokens never go over plain http, not even
     /// to loopback), or an option is invalid (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="OpenAIV1ChatClientOptions.NetworkTimeout"/> is not positive.</exception>
-    public OpenAIV1ChatClient(Uri endpoint, TokenCredential credential, OpenAIV1ChatClientOptions? options = null)
+    public OpenAIV1ChatClient(Uri endpoint, TokenCredential credential, OpenAIV1ChatClientOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
         Endpoint = ResolveEndpoint(endpoint, bearerToken: true, out var deployment);
@@ -88,7 +90,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         _client = new OpenAIClient(new BearerTokenPolicy(_tokenCache, TokenScope), CreateSdkOptions(Endpoint, _options));
 #pragma warning restore OPENAI001
         _pipeline = _client.Pipeline;
-        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, SecretScrubber.None, ownPipeline: true);
+        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId ?? deployment, SecretScrubber.None, ownPipeline: true, timeProvider);
         _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _options.DefaultModelId ?? deployment);
     }
 
@@ -97,12 +99,13 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
     /// <c>RetryPolicy = new ClientRetryPolicy(0)</c> so that the resilience layer stays the only retry layer.</param>
     /// <param name="endpoint">The endpoint <paramref name="client"/> was built with; used as given, a trailing <c>/</c> removed.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults. They are copied.</param>
+    /// <param name="timeProvider">The clock of streams' network timeout (until the headers and between chunks); <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="endpoint"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute http(s) URI, an option is invalid, or
     /// <see cref="OpenAIV1ChatClientOptions.TokenScope"/>, <see cref="OpenAIV1ChatClientOptions.ApplicationId"/> or
     /// <see cref="OpenAIV1ChatClientOptions.HttpClient"/> is set (they configure a pipeline, and this one is already built).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="OpenAIV1ChatClientOptions.NetworkTimeout"/> is not positive.</exception>
-    public OpenAIV1ChatClient(OpenAIClient client, Uri endpoint, OpenAIV1ChatClientOptions? options = null)
+    public OpenAIV1ChatClient(OpenAIClient client, Uri endpoint, OpenAIV1ChatClientOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         Endpoint = ChatEndpoints.Trim(endpoint, TlsRule.None);
@@ -112,7 +115,7 @@ public sealed partial class OpenAIV1ChatClient : IChatClient
         RejectPipelineOption(_options.HttpClient, nameof(OpenAIV1ChatClientOptions.HttpClient));
         _client = client;
         _pipeline = client.Pipeline;
-        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId, SecretScrubber.None, ownPipeline: false);
+        _core = CreateCore(_pipeline, Endpoint, _options, _options.DefaultModelId, SecretScrubber.None, ownPipeline: false, timeProvider);
         _metadata = new ChatClientMetadata(ProviderNameFor(Endpoint), Endpoint, _options.DefaultModelId);
     }
 
