@@ -34,8 +34,8 @@ public static class MaiRedisServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _ = ConfigurationOptions.Parse(connectionString); // a bad string fails here, at registration, not at the first call
-        services.TryAddSingleton<IRateLimitStore>(sp => new RedisRateLimitStore(connectionString, Options(sp, configure)));
-        services.TryAddSingleton<IBudgetStore>(sp => new RedisBudgetStore(connectionString, Options(sp, configure).KeyPrefix, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IRateLimitStore>(sp => new RedisRateLimitStore(connectionString, Options(configure), sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<IBudgetStore>(sp => new RedisBudgetStore(connectionString, Options(configure).KeyPrefix, sp.GetService<TimeProvider>()));
         return services;
     }
 
@@ -50,18 +50,14 @@ public static class MaiRedisServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(connection);
-        services.TryAddSingleton<IRateLimitStore>(sp => new RedisRateLimitStore(connection(sp), Options(sp, configure)));
-        services.TryAddSingleton<IBudgetStore>(sp => new RedisBudgetStore(connection(sp), Options(sp, configure).KeyPrefix, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IRateLimitStore>(sp => new RedisRateLimitStore(connection(sp), Options(configure), sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<IBudgetStore>(sp => new RedisBudgetStore(connection(sp), Options(configure).KeyPrefix, sp.GetService<TimeProvider>()));
         return services;
     }
 
-    private static RedisRateLimitStoreOptions Options(IServiceProvider services, Action<RedisRateLimitStoreOptions>? configure)
+    private static RedisRateLimitStoreOptions Options(Action<RedisRateLimitStoreOptions>? configure)
     {
-        var options = new RedisRateLimitStoreOptions
-        {
-            TimeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System,
-            LoggerFactory = services.GetService<ILoggerFactory>(),
-        };
+        var options = new RedisRateLimitStoreOptions();
         configure?.Invoke(options);
         return options;
     }

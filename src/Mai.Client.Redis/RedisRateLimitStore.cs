@@ -15,7 +15,7 @@ namespace Mai.Client.Redis;
 /// <para><b>Window.</b> A sliding minute of six 10-second segments aligned to the Unix epoch, as <see cref="InMemoryRateLimitStore"/>
 /// keeps it and as Azure evaluates its per-minute quotas in 10-second steps: an attempt is admitted when the segment it starts in
 /// and the five before it leave room for it; its count leaves the window one minute later. Refusals carry the next slide as
-/// <see cref="RateLimitLease.RetryAt"/>. Time comes from <see cref="RedisRateLimitStoreOptions.TimeProvider"/>, not the Redis server.</para>
+/// <see cref="RateLimitLease.RetryAt"/>. Time comes from the store's <see cref="TimeProvider"/>, not the Redis server.</para>
 /// <para><b>Learning.</b> A settlement that carries the service's remaining tokens or requests (<c>x-ratelimit-remaining-*</c>,
 /// <c>anthropic-ratelimit-*-remaining</c>) lowers the shared window's room to that (never raises it), so every instance slows down
 /// when one sees the quota run low. A 429's wait is stored as a "blocked until" time that every instance honours: until then
@@ -47,10 +47,14 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
     /// <summary>Initializes a new instance of the <see cref="RedisRateLimitStore"/> class on a connection the caller owns.</summary>
     /// <param name="connection">The connection; the caller keeps it open while the store is used and disposes it.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock the window slides by and the timeouts are measured with; <see langword="null"/> for
+    /// <see cref="TimeProvider.System"/>. Every instance sharing the store must keep its clock in step (NTP is enough: the window
+    /// moves in 10-second segments).</param>
+    /// <param name="loggerFactory">Logs the one warning per Redis outage and the notice when it ends; <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="connection"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public RedisRateLimitStore(IConnectionMultiplexer connection, RedisRateLimitStoreOptions? options = null)
-        : this(options)
+    public RedisRateLimitStore(IConnectionMultiplexer connection, RedisRateLimitStoreOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(options, timeProvider, loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _redis = new RedisConnection(connection);
@@ -59,9 +63,13 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
     /// <summary>Initializes a new instance of the <see cref="RedisRateLimitStore"/> class that connects on first use and owns its connection.</summary>
     /// <param name="connectionString">A StackExchange.Redis configuration string, for example <c>localhost:6379</c>.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock the window slides by and the timeouts are measured with; <see langword="null"/> for
+    /// <see cref="TimeProvider.System"/>. Every instance sharing the store must keep its clock in step (NTP is enough: the window
+    /// moves in 10-second segments).</param>
+    /// <param name="loggerFactory">Logs the one warning per Redis outage and the notice when it ends; <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or not a valid configuration string, or an option is invalid.</exception>
-    public RedisRateLimitStore(string connectionString, RedisRateLimitStoreOptions? options = null)
-        : this(options)
+    public RedisRateLimitStore(string connectionString, RedisRateLimitStoreOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(options, timeProvider, loggerFactory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var configuration = ConfigurationOptions.Parse(connectionString);
@@ -69,7 +77,7 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
         _redis = new RedisConnection(configuration);
     }
 
-    private RedisRateLimitStore(RedisRateLimitStoreOptions? options)
+    private RedisRateLimitStore(RedisRateLimitStoreOptions? options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
     {
         options ??= new RedisRateLimitStoreOptions();
         if (options.Timeout <= TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
@@ -85,9 +93,9 @@ public sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable, 
         _keyPrefix = (options.KeyPrefix ?? string.Empty) + RedisRateLimitDefaults.KeyRoot;
         _timeout = options.Timeout;
         _retryInterval = options.RetryInterval;
-        _timeProvider = options.TimeProvider ?? throw new ArgumentException("RedisRateLimitStoreOptions.TimeProvider must not be null.", nameof(options));
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _local = new InMemoryRateLimitStore(_timeProvider);
-        _logger = options.LoggerFactory?.CreateLogger<RedisRateLimitStore>() ?? NullLogger<RedisRateLimitStore>.Instance;
+        _logger = loggerFactory?.CreateLogger<RedisRateLimitStore>() ?? NullLogger<RedisRateLimitStore>.Instance;
     }
 
     /// <summary>Gets a value indicating whether the store is admitting locally because Redis failed or was too slow.</summary>

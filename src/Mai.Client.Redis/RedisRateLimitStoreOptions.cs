@@ -1,8 +1,7 @@
-using Microsoft.Extensions.Logging;
-
 namespace Mai.Client.Redis;
 
-/// <summary>Settings of a <see cref="RedisRateLimitStore"/>; copied when the store is built, so later edits change nothing.</summary>
+/// <summary>Settings of a <see cref="RedisRateLimitStore"/>; copied when the store is built, so later edits change nothing. The
+/// clock and the logger factory are services: they go to the store's constructor.</summary>
 public sealed class RedisRateLimitStoreOptions
 {
     /// <summary>Gets or sets the text prepended to every key (to separate applications or environments sharing a Redis).</summary>
@@ -16,13 +15,4 @@ public sealed class RedisRateLimitStoreOptions
     /// <summary>Gets or sets how long, after Redis failed or was too slow, the store admits locally before it asks Redis again.</summary>
     /// <value>The default is 5 seconds.</value>
     public TimeSpan RetryInterval { get; set; } = RedisRateLimitDefaults.RetryInterval;
-
-    /// <summary>Gets or sets the clock the window slides by and the timeouts are measured with. Every instance sharing the store must
-    /// keep its clock in step (NTP is enough: the window moves in 10-second segments).</summary>
-    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
-    /// <summary>Gets or sets the logger factory for the one warning per Redis outage and the notice when it ends.</summary>
-    /// <value>The default is <see langword="null"/>: no logging.</value>
-    public ILoggerFactory? LoggerFactory { get; set; }
 }

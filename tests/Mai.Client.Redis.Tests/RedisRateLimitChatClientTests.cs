@@ -115,6 +115,6 @@ public sealed class RedisRateLimitChatClientTests(RedisServerFixture redis)
     private async Task<Instance> Instance()
     {
         var connection = await ConnectionMultiplexer.ConnectAsync(redis.Require());
-        return new Instance(connection, new RedisRateLimitStore(connection, new RedisRateLimitStoreOptions { KeyPrefix = _prefix, TimeProvider = _time }));
+        return new Instance(connection, new RedisRateLimitStore(connection, new RedisRateLimitStoreOptions { KeyPrefix = _prefix }, _time));
     }
 }

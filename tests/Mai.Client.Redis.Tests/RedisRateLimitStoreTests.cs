@@ -116,7 +116,7 @@ public sealed class RedisRateLimitStoreTests(RedisServerFixture redis)
         var logs = new FakeLogCollector();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
         await using var connection = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
-        var store = new RedisRateLimitStore(connection, new RedisRateLimitStoreOptions { KeyPrefix = _prefix, TimeProvider = _time, LoggerFactory = loggerFactory });
+        var store = new RedisRateLimitStore(connection, new RedisRateLimitStoreOptions { KeyPrefix = _prefix }, _time, loggerFactory);
         Assert.True((await store.TryAcquireAsync(_quota, 60, Ct)).IsAcquired); // shared: 40 left in Redis
 
         await server.FreezeAsync();
@@ -144,7 +144,7 @@ public sealed class RedisRateLimitStoreTests(RedisServerFixture redis)
         options.BacklogPolicy = BacklogPolicy.FailFast; // a command while disconnected fails at once instead of waiting for the timeout
         options.AbortOnConnectFail = false;
         await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
-        var store = new RedisRateLimitStore(connection, new RedisRateLimitStoreOptions { KeyPrefix = _prefix, TimeProvider = _time, LoggerFactory = loggerFactory });
+        var store = new RedisRateLimitStore(connection, new RedisRateLimitStoreOptions { KeyPrefix = _prefix }, _time, loggerFactory);
         var shared = await store.TryAcquireAsync(_quota, 90, Ct);
 
         var lost = WhenConnection(connection, up: false);
@@ -224,7 +224,7 @@ public sealed class RedisRateLimitStoreTests(RedisServerFixture redis)
     private async Task<Instance> Instance()
     {
         var connection = await ConnectionMultiplexer.ConnectAsync(redis.Require());
-        return new Instance(connection, new RedisRateLimitStore(connection, new RedisRateLimitStoreOptions { KeyPrefix = _prefix, TimeProvider = _time }));
+        return new Instance(connection, new RedisRateLimitStore(connection, new RedisRateLimitStoreOptions { KeyPrefix = _prefix }, _time));
     }
 }
 
