@@ -170,6 +170,20 @@ public abstract class ChatTransportStreamingTests(TransportUnderTest transport)
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_InMemoryHandler_StreamsAndEndsCleanly()
+    {
+        // An application's test double answers from memory (a MemoryStream body, which pipelines treat as buffered): the
+        // stream must read and dispose it like a network body.
+        var body = "data: " + Chunk("""{"content":"Hi"}""") + "\n\ndata: " + Chunk("{}", "stop", Usage) + "\n\ndata: [DONE]\n\n";
+        using var handler = new InMemoryHandler(body);
+        using var client = transport.Create(new Uri("http://127.0.0.1:1"), new TransportSettings { HttpClient = new HttpClient(handler) });
+
+        var response = (await CollectAsync(client.GetStreamingResponseAsync(Hello(), cancellationToken: Guard()))).ToChatResponse();
+
+        Assert.Equal(("Hi", ChatFinishReason.Stop, 14L), (response.Text, response.FinishReason, response.Usage!.TotalTokenCount));
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_ClosedWithoutDoneOrFinish_ThrowsTruncated()
     {
         await using var server = new LoopbackServer(ScriptedReply.Sse([Chunk("""{"content":"partial"}""")], done: false));
@@ -304,5 +318,14 @@ public abstract class ChatTransportStreamingTests(TransportUnderTest transport)
         Assert.Equal(["a", "b", "", ""], updates.Select(u => u.Text));
         var usage = Assert.Single(updates.SelectMany(u => u.Contents).OfType<UsageContent>()).Details;
         Assert.Equal((10L, 3L, 13L), (usage.InputTokenCount, usage.OutputTokenCount, usage.TotalTokenCount));
+    }
+
+    private sealed class InMemoryHandler(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            {
+                Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body)) { Headers = { { "Content-Type", "text/event-stream" } } },
+            });
     }
 }

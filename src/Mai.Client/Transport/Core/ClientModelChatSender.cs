@@ -80,12 +80,12 @@ internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan ne
             var response = message.Response ?? throw new InvalidOperationException("The pipeline completed without a response.");
             if (request.Stream)
             {
-                return new Exchange(message, new PipelineResponseAdapter(response, requestId));
+                return new Exchange(message, new PipelineResponseAdapter(response, requestId), streamed: true);
             }
 
             // Buffered: detach the response so that it outlives the message (as raw representation or on an exception).
             var extracted = message.ExtractResponse()!;
-            return new Exchange(message, new PipelineResponseAdapter(extracted, requestId, extracted.Content));
+            return new Exchange(message, new PipelineResponseAdapter(extracted, requestId, extracted.Content), streamed: false);
         }
         catch
         {
@@ -94,7 +94,7 @@ internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan ne
         }
     }
 
-    private sealed class Exchange(PipelineMessage message, PipelineResponseAdapter response) : WireExchange
+    private sealed class Exchange(PipelineMessage message, PipelineResponseAdapter response, bool streamed) : WireExchange
     {
         public override Response Response => response;
 
@@ -113,7 +113,18 @@ internal sealed class ClientModelChatSender(ClientPipeline pipeline, TimeSpan ne
             return new PipelineResponseAdapter(extracted, response.ClientRequestId, new BinaryData(body));
         }
 
-        public override void Dispose() => message.Dispose();
+        public override void Dispose()
+        {
+            if (streamed && message.Response is { } owned && owned.ContentStream is MemoryStream { Position: > 0 } read)
+            {
+                // A body answered from memory (an application's test handler) that the core has read: on dispose the pipeline's
+                // response would try to buffer it as an unread buffered body, and throw. It is released here instead.
+                owned.ContentStream = null;
+                read.Dispose();
+            }
+
+            message.Dispose();
+        }
     }
 }
 
