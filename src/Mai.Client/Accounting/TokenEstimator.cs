@@ -178,7 +178,8 @@ public sealed class TokenEstimator
         return count;
     }
 
-    /// <summary>Estimates the prompt tokens of <paramref name="messages"/> as sent to the service.</summary>
+    /// <summary>Estimates the prompt tokens of <paramref name="messages"/> as sent to the service. Reasoning in the history counts
+    /// only where it is sent back: a message's thinking that carries a signature (Claude's); other reasoning is never sent.</summary>
     /// <param name="messages">The messages of the request.</param>
     /// <returns>The estimated input token count.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
@@ -241,12 +242,34 @@ public sealed class TokenEstimator
         }
 
         var contents = message.Contents;
+        bool? reasoningSentBack = null;
         for (var i = 0; i < contents.Count; i++)
         {
-            total += CountContent(contents[i], cancellationToken);
+            var content = contents[i];
+            if (content is TextReasoningContent && !(reasoningSentBack ??= HasSignedReasoning(contents)))
+            {
+                continue; // never sent: the chat-completions writer drops reasoning, the Messages writer drops unsigned thinking
+            }
+
+            total += CountContent(content, cancellationToken);
         }
 
         return total;
+    }
+
+    /// <summary>Whether a message's reasoning goes back to the service: only signed thinking (Claude's, its signature in
+    /// <see cref="TextReasoningContent.ProtectedData"/>, usually on the last item of a streamed run) is sent back, whole.</summary>
+    private static bool HasSignedReasoning(IList<AIContent> contents)
+    {
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextReasoningContent { ProtectedData: { Length: > 0 } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Counts a role name, remembering the count of the first few role names seen (the same handful on every message).</summary>

@@ -28,6 +28,37 @@ public class TokenEstimatorTests
     }
 
     [Fact]
+    public void EstimatePromptTokens_UnsignedReasoningInHistory_IsNotCounted()
+    {
+        // A chat-completions model's reasoning: no transport sends it back (and Claude cannot verify it), so it costs nothing.
+        ChatMessage[] withReasoning = [new(ChatRole.Assistant, [new TextReasoningContent("Let me think about the weather in Paris."), new TextContent("Hello, world!")])];
+        ChatMessage[] without = [new(ChatRole.Assistant, "Hello, world!")];
+
+        Assert.Equal(TokenEstimator.Default.EstimatePromptTokens(without), TokenEstimator.Default.EstimatePromptTokens(withReasoning));
+    }
+
+    [Fact]
+    public void EstimatePromptTokens_SignedReasoningInHistory_IsCountedWholeRun()
+    {
+        // Claude's thinking, streamed: the text in deltas, the signature on a last empty item; it all goes back next turn.
+        ChatMessage[] signed =
+        [
+            new(ChatRole.Assistant,
+            [
+                new TextReasoningContent("Let me think "),
+                new TextReasoningContent("about the weather in Paris."),
+                new TextReasoningContent(string.Empty) { ProtectedData = "sig-1" },
+                new TextContent("Hello, world!"),
+            ]),
+        ];
+        ChatMessage[] without = [new(ChatRole.Assistant, "Hello, world!")];
+        var thinking = TokenEstimator.Default.CountTokens("Let me think ") + TokenEstimator.Default.CountTokens("about the weather in Paris.");
+
+        Assert.True(thinking > 0);
+        Assert.Equal(TokenEstimator.Default.EstimatePromptTokens(without) + thinking, TokenEstimator.Default.EstimatePromptTokens(signed));
+    }
+
+    [Fact]
     public void EstimatePromptTokens_MessageWithName_AddsOne()
     {
         ChatMessage[] messages = [new(ChatRole.User, "Hello, world!") { AuthorName = "alice" }];
