@@ -58,22 +58,7 @@ public abstract class BudgetAdmissionTests(TransportKind transport)
         var callOptions = new ChatOptions { MaxOutputTokens = maxOutput };
         var guard = EmulatorKit.Guard();
 
-        var calls = Enumerable.Range(0, 100).Select(async i =>
-        {
-            await Task.Yield();
-            try
-            {
-                var result = i % 2 == 0
-                    ? await client.AskAsync("Why is the sky blue?", callOptions, guard)
-                    : (await client.CollectAsync("Why is the sky blue?", callOptions, cancellationToken: guard))[^1].Result!;
-                return result.Usage!.TotalTokenCount;
-            }
-            catch (BudgetExceededException)
-            {
-                return -1L;
-            }
-        }).ToList();
-        var outcomes = await Task.WhenAll(calls);
+        var outcomes = await CallOutcome.RunConcurrentlyAsync(client, clock, callOptions, 100, guard, usage => usage.TotalTokenCount);
 
         var spent = outcomes.Where(t => t >= 0).ToList();
         Assert.Equal(fits, spent.Count);

@@ -1,3 +1,4 @@
+using Mai.Client.Accounting;
 using Mai.Client.Errors;
 using Mai.Client.Resilience;
 using Mai.Client.Tests.TestSupport;
@@ -39,10 +40,12 @@ internal sealed record CallOutcome(MaiResult? Result, Exception? Error, List<Tim
 
     /// <summary>
     /// Makes <paramref name="count"/> calls at once, every other one streamed, and drives the clock until all end; each outcome
-    /// is the call's reported output tokens, or -1 when a budget refused it.
+    /// is the call's reported output tokens (or what <paramref name="measure"/> reads from its usage), or -1 when a budget refused it.
     /// </summary>
-    public static async Task<long[]> RunConcurrentlyAsync(MaiClient client, TestClock clock, ChatOptions options, int count, CancellationToken token)
+    public static async Task<long[]> RunConcurrentlyAsync(
+        MaiClient client, TestClock clock, ChatOptions options, int count, CancellationToken token, Func<MaiUsage, long>? measure = null)
     {
+        measure ??= static usage => usage.OutputTokenCount;
         var calls = Enumerable.Range(0, count).Select(async i =>
         {
             await Task.Yield();
@@ -51,7 +54,7 @@ internal sealed record CallOutcome(MaiResult? Result, Exception? Error, List<Tim
                 var result = i % 2 == 0
                     ? await client.AskAsync("Why is the sky blue?", options, token)
                     : (await client.CollectAsync("Why is the sky blue?", options, cancellationToken: token))[^1].Result!;
-                return result.Usage!.OutputTokenCount;
+                return measure(result.Usage!);
             }
             catch (BudgetExceededException)
             {
